@@ -1,0 +1,74 @@
+"""Extraction: read a plan file into a typed model (pages, tables, facts, task rows).
+
+    >>> from extractors import extract, ExtractSettings
+    >>> result = extract("data/raw/sonla-stttt-cchc-2023.pdf")
+    >>> result.facts.province, len(result.rows)
+    ('Sơn La', 43)
+
+Stages: ``sniff`` the bytes -> ``check_structure`` (qpdf) -> backend ``read``
+(pdfplumber or camelot) -> ``assemble`` the task table -> ``find_facts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.assemble import assemble
+from extractors.backends import ExtractSettings, get_backend
+from extractors.facts import find_facts
+from extractors.inputs import InputError, check_structure, sniff
+from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
+
+__all__ = ["ExtractSettings", "Extraction", "InputError", "extract", "EXTRACTOR_VERSION"]
+
+#: Raise when a change alters what the extractor outputs: stored rows of older versions get redone.
+EXTRACTOR_VERSION = "0.1.0"
+
+
+@dataclass
+class Extraction:
+    path: str
+    engine: str
+    pages: int
+    facts: DocumentFacts
+    rows: list[TaskRow]
+    layouts: list[TableLayout]
+    raw: RawDocument
+    problems: list[str] = field(default_factory=list)
+
+
+def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
+    """Read one PDF; raises :class:`InputError` (with an actionable message) for unusable files."""
+    settings = settings or ExtractSettings()
+    path = Path(path)
+    sniff(path)
+    integrity = check_structure(path)
+    try:
+        raw = get_backend(settings.engine).read(str(path), settings)
+    except InputError:
+        raise
+    except Exception as exc:  # pdfminer/camelot failures on damaged input
+        raise InputError(
+            f"The PDF could not be parsed ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
+            "damaged; get an intact copy or re-save it with a PDF printer."
+        ) from exc
+    if not any(page.n_chars for page in raw.pages):
+        raise InputError(
+            "The PDF has no text layer (scanned pages or images only): run OCR on it first "
+            "(e.g. `ocrmypdf -l vie in.pdf out.pdf`) and ingest the result."
+        )
+    asm = assemble(raw)
+    problems = list(integrity.problems)
+    if integrity.pages != len(raw.pages):
+        problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
+    return Extraction(
+        path=str(path),
+        engine=raw.engine,
+        pages=len(raw.pages),
+        facts=find_facts(raw),
+        rows=asm.rows,
+        layouts=asm.layouts,
+        raw=raw,
+        problems=problems,
+    )

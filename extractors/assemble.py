@@ -1,0 +1,324 @@
+"""Stitch per-page table grids into the plan's logical task table.
+
+Backend-independent: works on :class:`PageTable` grids whatever drew them. Handles the
+header (one or two rows, repeated on every page), section and group rows, rows split
+at a page break, and vertically merged cells, including merges that continue onto the
+next page whether or not the value is printed again there.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from extractors.celltext import join_lines
+from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header
+from extractors.model import Fragment, GridCell, LogicalCell, PageTable, RawDocument, TableLayout, TaskRow
+
+log = logging.getLogger(__name__)
+
+_ROMAN = re.compile(r"^(?P<code>[IVXL]{1,6})(?:\s*[.):\-–]\s*|\s+)(?P<title>\S.*)$", re.DOTALL)
+_ROMAN_ONLY = re.compile(r"^[IVXL]{1,6}\.?$")
+_NUMBERED_ITEM = re.compile(r"^(\d+(\.\d+)*\.?|[a-zđ]\))\s")
+_TERMINAL = (".", ";", ":", "!", "?")
+_MAX_HEADER_ROWS = 3
+
+
+@dataclass
+class _Columns:
+    """Per page table: which contract field (or extra label) each grid column feeds."""
+
+    fields: list[str | None]
+    labels: list[str]
+    spans: list[tuple[float, float]]
+
+
+def _cell_text(cell: GridCell | None) -> str:
+    return join_lines(cell.lines) if cell is not None else ""
+
+
+def _row_labels(table: PageTable, row: int) -> list[str]:
+    return [_cell_text(table.cell_at(row, c)) for c in range(table.n_cols)]
+
+
+def _signature(labels: list[str]) -> list[str]:
+    return [header_key(x) for x in labels]
+
+
+@dataclass
+class _Header:
+    start: int
+    depth: int
+    columns: _Columns
+    signature: list[list[str]]
+
+
+def find_header(table: PageTable) -> _Header | None:
+    """The header rows near the top of a table, if the table has them."""
+    for start in range(min(_MAX_HEADER_ROWS, table.n_rows)):
+        depth = 1
+        for cell in table.row_cells(start):
+            if cell.row == start:
+                depth = max(depth, min(cell.rowspan, _MAX_HEADER_ROWS))
+        leaf = _leaf_labels(table, start, depth)
+        if not looks_like_header(leaf):
+            continue
+        # A group cell ("Cơ quan thực hiện") over drawn-but-unmerged sub-cells: take the next row too.
+        while start + depth < table.n_rows and _is_subheader(table, start, depth):
+            depth += 1
+            leaf = _leaf_labels(table, start, depth)
+        fields = [field_for(x) for x in leaf]
+        fields = [f if f != "note" else None for f in fields]
+        spans = [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)]
+        sig = [_signature(_row_labels(table, r)) for r in range(start, start + depth)]
+        return _Header(start, depth, _Columns(fields, leaf, spans), sig)
+    return None
+
+
+def _leaf_labels(table: PageTable, start: int, depth: int) -> list[str]:
+    """Per grid column, the header text read top to bottom; the lowest label decides."""
+    labels = []
+    for c in range(table.n_cols):
+        parts: list[str] = []
+        for r in range(start, start + depth):
+            cell = table.cell_at(r, c)
+            text = _cell_text(cell)
+            if text and (not parts or parts[-1] != text):
+                parts.append(text)
+        lowest = parts[-1] if parts else ""
+        labels.append(lowest if field_for(lowest) else " ".join(parts))
+    return labels
+
+
+def _is_subheader(table: PageTable, start: int, depth: int) -> bool:
+    below = start + depth
+    group_cols = set()
+    for r in range(start, below):
+        for cell in table.row_cells(r):
+            if cell.row == r and cell.colspan > 1 and r + cell.rowspan == below:
+                group_cols.update(range(cell.col, cell.col + cell.colspan))
+    if not group_cols:
+        return False
+    subs = [_cell_text(table.cell_at(below, c)) for c in sorted(group_cols)]
+    return all(subs) and all(field_for(s) for s in subs)
+
+
+def _map_by_position(table: PageTable, layout: _Columns) -> _Columns | None:
+    """Columns of a page without a header, matched to the header's columns by x-overlap."""
+    fields: list[str | None] = []
+    labels: list[str] = []
+    for c in range(table.n_cols):
+        x0, x1 = table.col_edges[c], table.col_edges[c + 1]
+        best, best_overlap = None, 0.0
+        for i, (a, b) in enumerate(layout.spans):
+            overlap = min(x1, b) - max(x0, a)
+            if overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best is None or best_overlap < 0.5 * (x1 - x0):
+            return None
+        fields.append(layout.fields[best])
+        labels.append(layout.labels[best])
+    return _Columns(fields, labels, [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)])
+
+
+def _starts_lower(text: str) -> bool:
+    first = text.lstrip("-+• (\"'“")[:1]
+    return first.isalpha() and first.islower()
+
+
+def _unfinished(before: str) -> bool:
+    return bool(before) and (before.endswith(("-", "–", ",", "(", "/")) or before[-1].isalnum())
+
+
+@dataclass
+class Assembler:
+    """Walks the pages' tables in order and accumulates task rows."""
+
+    rows: list[TaskRow] = field(default_factory=list)
+    layouts: list[TableLayout] = field(default_factory=list)
+    section_code: str | None = None
+    section_title: str | None = None
+    group_title: str | None = None
+    _columns: _Columns | None = None
+    _signature: list[list[str]] = field(default_factory=list)
+    _last: TaskRow | None = None  # the last data row, while nothing but page breaks followed it
+    _merging: set[str] = field(default_factory=set)  # fields seen vertically merged in this table
+
+    def feed(self, table: PageTable) -> None:
+        header = find_header(table)
+        if header is not None:
+            if self._columns is None or header.signature != self._signature:
+                self._start_layout(header)
+            columns, body_start = header.columns, header.start + header.depth
+        elif self._columns is not None:
+            mapped = _map_by_position(table, self._columns)
+            if mapped is None:
+                log.info("page %d: table does not match the task table's columns; skipped", table.page)
+                return
+            columns, body_start = mapped, 0
+        else:
+            return
+        self._feed_body(table, columns, body_start)
+
+    def _start_layout(self, header: _Header) -> None:
+        self._columns = header.columns
+        self._signature = header.signature
+        self._last = None
+        self._merging = set()
+        self.layouts.append(
+            TableLayout(header.columns.fields, header.columns.labels, header.depth, header.signature[0])
+        )
+
+    def _feed_body(self, table: PageTable, cols: _Columns, start: int) -> None:
+        merged: dict[int, LogicalCell] = {}
+        at_top = True
+        for r in range(start, table.n_rows):
+            labels = _row_labels(table, r)
+            if not any(labels) or is_column_number_row(labels) or _signature(labels) in self._signature:
+                continue
+            heading = self._heading(table, r, cols)
+            if heading is not None:
+                self._set_heading(*heading)
+                self._last = None
+            elif at_top and self._last is not None and self._is_split(table, r, cols, self._last):
+                self._continue_row(table, r, cols, self._last, merged)
+            else:
+                self._new_row(table, r, cols, merged, at_top)
+            at_top = False
+
+    # -- headings -------------------------------------------------------------
+    def _heading(self, table: PageTable, r: int, cols: _Columns) -> tuple[str | None, str] | None:
+        own = [c for c in table.row_cells(r) if c.row == r and not c.empty]
+        if len(own) == 1 and own[0].colspan >= max(2, table.n_cols // 2):
+            text = _cell_text(own[0])
+            m = _ROMAN.match(text)
+            return (m.group("code"), m.group("title").strip()) if m else (None, text)
+        tt_col = cols.fields.index("tt") if "tt" in cols.fields else None
+        if tt_col is not None and len(own) == 2 and own[0].col == tt_col:
+            tt = _cell_text(own[0])
+            if _ROMAN_ONLY.match(tt):
+                return tt.rstrip("."), _cell_text(own[1])
+        return None
+
+    def _set_heading(self, code: str | None, title: str) -> None:
+        if code is not None:
+            self.section_code, self.section_title, self.group_title = code, title, None
+        else:
+            self.group_title = title
+
+    # -- rows -----------------------------------------------------------------
+    def _cells_by_field(self, table: PageTable, r: int, cols: _Columns) -> dict[str, list[GridCell]]:
+        out: dict[str, list[GridCell]] = {}
+        for c in range(table.n_cols):
+            cell = table.cell_at(r, c)
+            key = cols.fields[c] or f"extra:{cols.labels[c]}"
+            if cell is not None and cell not in out.setdefault(key, []):
+                out[key].append(cell)
+        return out
+
+    def _is_split(self, table: PageTable, r: int, cols: _Columns, prev: TaskRow) -> bool:
+        """Is the first row on a page the rest of the previous page's last row?"""
+        by_field = self._cells_by_field(table, r, cols)
+        if any(not c.empty for c in by_field.get("tt", [])):
+            return False
+        cont = new = 0
+        for name, cells in by_field.items():
+            own = [c for c in cells if c.row == r and not c.empty]
+            if name == "tt" or not own:
+                continue
+            text = " ".join(_cell_text(c) for c in own)
+            before = join_lines(prev.cells[name].lines) if name in prev.cells else ""
+            if text == before:
+                continue
+            if _starts_lower(text) or _unfinished(before):
+                cont += 1
+            elif _NUMBERED_ITEM.match(text) or (text[:1].isupper() and before.endswith(_TERMINAL)):
+                new += 1
+        return cont >= new
+
+    def _continue_row(
+        self, table: PageTable, r: int, cols: _Columns, prev: TaskRow, merged: dict[int, LogicalCell]
+    ) -> None:
+        for name, cells in self._cells_by_field(table, r, cols).items():
+            target = prev.cells.get(name) or prev.extra.get(name)
+            if target is None:
+                continue
+            for cell in cells:
+                self._append(target, cell, table.page)
+                merged[id(cell)] = target
+        prev.pages.add(table.page)
+
+    def _new_row(
+        self, table: PageTable, r: int, cols: _Columns, merged: dict[int, LogicalCell], at_top: bool
+    ) -> None:
+        prev = self._last if at_top else None
+        row = TaskRow(self.section_code, self.section_title, self.group_title, {}, {table.page})
+        for name, cells in self._cells_by_field(table, r, cols).items():
+            logical = self._logical(cells, table.page, merged, prev.cells.get(name) if prev else None, name)
+            logical.n_rows += 1
+            if name.startswith("extra:"):
+                row.extra[name[6:]] = logical
+            else:
+                row.cells[name] = logical
+        self.rows.append(row)
+        self._last = row
+
+    def _logical(
+        self,
+        cells: list[GridCell],
+        page: int,
+        merged: dict[int, LogicalCell],
+        above: LogicalCell | None,
+        name: str,
+    ) -> LogicalCell:
+        if len(cells) == 1 and id(cells[0]) in merged:
+            return merged[id(cells[0])]
+        if len(cells) == 1 and cells[0].rowspan > 1:
+            self._merging.add(name)
+        if (
+            len(cells) == 1
+            and above is not None
+            and name != "tt"
+            and _continues_merge(cells[0], above, name in self._merging)
+        ):
+            self._append(above, cells[0], page)
+            merged[id(cells[0])] = above
+            return above
+        logical = LogicalCell()
+        for cell in cells:
+            self._append(logical, cell, page)
+            merged[id(cell)] = logical
+        return logical
+
+    @staticmethod
+    def _append(target: LogicalCell, cell: GridCell, page: int) -> None:
+        if cell.empty:
+            return
+        text = _cell_text(cell)
+        if target.fragments and text == join_lines(target.lines):
+            return  # a merged value printed again on the new page
+        target.fragments.append(Fragment(page, cell.bbox, list(cell.lines)))
+
+
+def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool) -> bool:
+    """At the top of a page, does this cell carry on a vertically merged cell from the page before?
+
+    An empty cell does when it or the cell above spans rows, or when its column is one the
+    layout merges: a merge that ends exactly at the page bottom leaves no other trace.
+    """
+    if cell.empty:
+        return cell.rowspan >= 2 or above.n_rows >= 2 or merging_column
+    text, before = _cell_text(cell), join_lines(above.lines)
+    if text == before:
+        return True
+    return above.n_rows >= 2 and (_starts_lower(text) or before.endswith(("-", "–")))
+
+
+def assemble(doc: RawDocument) -> Assembler:
+    """Run the assembler over every table of every page, in reading order."""
+    asm = Assembler()
+    for page in doc.pages:
+        for table in sorted(page.tables, key=lambda t: t.bbox[1]):
+            asm.feed(table)
+    return asm

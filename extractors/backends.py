@@ -1,0 +1,247 @@
+"""Table backends: each reads a file into the same :class:`RawDocument`.
+
+``pdfplumber`` (default) finds ruled tables from the PDF's vector lines and assigns
+every character to the cell that contains it, reading each page's objects once.
+``camelot`` (lattice, vector engine) is the second opinion behind the same interface.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pdfplumber
+from pdfplumber.utils import cluster_objects, extract_text
+
+from extractors.model import BBox, GridCell, PageTable, RawDocument, RawPage, TextLine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ExtractSettings:
+    """Knobs of the extraction, with the defaults that suit ruled Word/LibreOffice plans.
+
+    - ``engine``: ``"pdfplumber"`` or ``"camelot"``.
+    - ``table_settings``: passed to pdfplumber's ``find_tables`` (see its docs).
+    - ``x_tolerance`` / ``y_tolerance``: gaps (points) that separate words / lines in a cell.
+    - ``snap``: coordinates closer than this (points) are one grid edge.
+    - ``min_table_cells``: smaller ruled structures (letterhead underlines) are not tables.
+    - ``column_gap``: a horizontal gap (points) this wide splits a text line in two
+      (the letterhead's left and right blocks, the signature block).
+    """
+
+    engine: str = "pdfplumber"
+    table_settings: dict[str, Any] = field(
+        default_factory=lambda: {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+    )
+    x_tolerance: float = 1.5
+    y_tolerance: float = 3.0
+    snap: float = 2.0
+    min_table_cells: int = 4
+    column_gap: float = 24.0
+
+
+class Backend(Protocol):
+    name: str
+
+    def read(self, path: str, settings: ExtractSettings) -> RawDocument: ...
+
+
+def cluster(values: Iterable[float], tolerance: float) -> list[float]:
+    """Sorted representatives of values that lie within ``tolerance`` of each other."""
+    edges: list[float] = []
+    for v in sorted(values):
+        if edges and v - edges[-1] <= tolerance:
+            continue
+        edges.append(v)
+    return edges
+
+
+def nearest(edges: Sequence[float], value: float) -> int:
+    i = bisect.bisect_left(edges, value)
+    if i == 0:
+        return 0
+    if i == len(edges):
+        return len(edges) - 1
+    return i if edges[i] - value < value - edges[i - 1] else i - 1
+
+
+def build_grid(page_no: int, cell_boxes: list[BBox], snap: float) -> PageTable:
+    """Turn drawn cell rectangles into a grid of rows x columns with spans."""
+    cols = cluster([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes], snap)
+    rows = cluster([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes], snap)
+    cells = []
+    for box in cell_boxes:
+        c0, c1 = nearest(cols, box[0]), nearest(cols, box[2])
+        r0, r1 = nearest(rows, box[1]), nearest(rows, box[3])
+        if c1 > c0 and r1 > r0:
+            cells.append(GridCell(r0, c0, r1 - r0, c1 - c0, box, []))
+    bbox = (cols[0], rows[0], cols[-1], rows[-1])
+    return PageTable(page_no, bbox, cols, rows, cells)
+
+
+def _center(obj: dict) -> tuple[float, float]:
+    return (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+
+
+def _locate(table: PageTable, x: float, y: float) -> GridCell | None:
+    x0, top, x1, bottom = table.bbox
+    if not (x0 <= x <= x1 and top <= y <= bottom):
+        return None
+    c = bisect.bisect_right(table.col_edges, x) - 1
+    r = bisect.bisect_right(table.row_edges, y) - 1
+    return table.cell_at(min(r, table.n_rows - 1), min(c, table.n_cols - 1))
+
+
+def _chars_to_lines(chars: list[dict], settings: ExtractSettings) -> list[str]:
+    if not chars:
+        return []
+    text = extract_text(chars, x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance)
+    return text.split("\n")
+
+
+def _segments(group: list[dict], gap: float) -> list[list[dict]]:
+    """Split one printed line where a wide gap separates columns (letterhead left/right)."""
+    group = sorted(group, key=lambda c: c["x0"])
+    out = [[group[0]]]
+    for ch in group[1:]:
+        if ch["x0"] - out[-1][-1]["x1"] > gap:
+            out.append([])
+        out[-1].append(ch)
+    return out
+
+
+def _page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> list[TextLine]:
+    """Group loose characters (outside tables) into printed lines with their boxes."""
+    out = []
+    for group in cluster_objects(chars, lambda c: round(c["top"]), settings.y_tolerance):
+        for seg in _segments(group, settings.column_gap):
+            text = extract_text(seg, x_tolerance=settings.x_tolerance, y_tolerance=99)
+            if not text.strip():
+                continue
+            box = (
+                min(c["x0"] for c in seg),
+                min(c["top"] for c in seg),
+                max(c["x1"] for c in seg),
+                max(c["bottom"] for c in seg),
+            )
+            bold = sum("bold" in c.get("fontname", "").lower() for c in seg) > len(seg) / 2
+            out.append(TextLine(text.replace("\n", " ").strip(), box, page_no, bold))
+    out.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
+    return out
+
+
+class PdfplumberBackend:
+    name = "pdfplumber"
+
+    def read(self, path: str, settings: ExtractSettings) -> RawDocument:
+        with pdfplumber.open(path) as pdf:
+            meta = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int))}
+            pages = []
+            for page in pdf.pages:
+                try:
+                    pages.append(self.read_page(page, settings))
+                finally:
+                    page.close()  # frees the page's parsed objects: memory stays flat on long files
+        return RawDocument(path=path, engine=self.name, pages=pages, metadata=meta)
+
+    def read_page(self, page: Any, settings: ExtractSettings) -> RawPage:
+        page_no = page.page_number
+        chars = page.chars
+        tables = []
+        for found in page.find_tables(settings.table_settings):
+            if len(found.cells) >= settings.min_table_cells:
+                tables.append(build_grid(page_no, list(found.cells), settings.snap))
+        per_cell: dict[int, list[dict]] = {}
+        loose = []
+        for ch in chars:
+            x, y = _center(ch)
+            cell = next((c for t in tables if (c := _locate(t, x, y)) is not None), None)
+            if cell is None:
+                loose.append(ch)
+            else:
+                per_cell.setdefault(id(cell), []).append(ch)
+        for table in tables:
+            for cell in table.cells:
+                cell.lines = _chars_to_lines(per_cell.get(id(cell), []), settings)
+        return RawPage(
+            number=page_no,
+            width=float(page.width),
+            height=float(page.height),
+            lines=_page_lines(loose, page_no, settings),
+            tables=tables,
+            n_chars=len(chars),
+        )
+
+
+class CamelotBackend:
+    """camelot-py lattice on the PDF's vector rules; page text outside tables from pdfplumber."""
+
+    name = "camelot"
+
+    def read(self, path: str, settings: ExtractSettings) -> RawDocument:
+        import camelot
+
+        text_only = ExtractSettings(**{**settings.__dict__, "min_table_cells": 10**9})
+        doc = PdfplumberBackend().read(path, text_only)
+        doc.engine = self.name
+        found = camelot.read_pdf(path, pages="all", flavor="lattice", engine="vector")
+        by_page: dict[int, list[PageTable]] = {}
+        for table in found:
+            grid = camelot_grid(table, doc.pages[int(table.page) - 1].height)
+            by_page.setdefault(grid.page, []).append(grid)
+        for page in doc.pages:
+            page.tables = sorted(by_page.get(page.number, []), key=lambda t: t.bbox[1])
+            page.lines = [ln for ln in page.lines if not any(_inside(ln.bbox, t.bbox) for t in page.tables)]
+        return doc
+
+
+def _inside(box: BBox, outer: BBox) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def camelot_grid(table: Any, page_height: float) -> PageTable:
+    """Rebuild drawn cells from camelot's slot grid: slots without a rule between them merge."""
+    n_rows, n_cols = len(table.rows), len(table.cols)
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            slot = table.cells[r][c]
+            if c > 0 and not slot.left:
+                owner[r, c] = owner[r, c - 1]
+            elif r > 0 and not slot.top:
+                owner[r, c] = owner[r - 1, c]
+            else:
+                owner[r, c] = (r, c)
+    regions: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for slot, root in owner.items():
+        regions.setdefault(root, []).append(slot)
+    col_edges = [table.cols[0][0]] + [right for _, right in table.cols]
+    row_edges = [page_height - table.rows[0][0]] + [page_height - bottom for _, bottom in table.rows]
+    cells = []
+    for (r0, c0), slots in regions.items():
+        r1 = max(r for r, _ in slots) + 1
+        c1 = max(c for _, c in slots) + 1
+        text = "\n".join(table.cells[r][c].text.strip("\n") for r, c in sorted(slots) if table.cells[r][c].text)
+        box = (col_edges[c0], row_edges[r0], col_edges[c1], row_edges[r1])
+        cells.append(GridCell(r0, c0, r1 - r0, c1 - c0, box, [ln for ln in text.split("\n")]))
+    bbox = (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
+    return PageTable(int(table.page), bbox, col_edges, row_edges, cells)
+
+
+BACKENDS: dict[str, Callable[[], Backend]] = {
+    "pdfplumber": PdfplumberBackend,
+    "camelot": CamelotBackend,
+}
+
+
+def get_backend(name: str) -> Backend:
+    try:
+        return BACKENDS[name]()
+    except KeyError:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(BACKENDS)}") from None

@@ -1,0 +1,64 @@
+"""Map a task table's header cells onto contract fields.
+
+Headers vary between provinces: numbered ("1 - Mục tiêu", "(4) Kết quả"), renamed
+("Nội dung", "Sản phẩm đầu ra", "Thời hạn hoàn thành") and two-row ("Cơ quan thực
+hiện" over "Chủ trì | Phối hợp"). Matching is accent- and case-insensitive on the
+folded label; the first rule whose keywords occur wins, so order matters.
+"""
+
+from __future__ import annotations
+
+import re
+
+from normalizers.text import fold
+
+# (field, keywords matched as whole words/phrases in the folded label)
+_RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("lead", ("chu tri", "don vi thuc hien chinh", "co quan thuc hien chinh")),
+    ("partner", ("phoi hop",)),
+    ("deadline", ("thoi gian", "thoi han", "tien do", "moc thoi gian", "han hoan thanh")),
+    ("budget", ("kinh phi", "nguon von", "du toan", "nguon luc")),
+    ("output", ("ket qua", "san pham")),
+    ("objective", ("muc tieu",)),
+    ("task", ("nhiem vu", "noi dung", "danh muc", "cong viec", "ten de an")),
+    ("activity", ("hoat dong", "giai phap")),
+    ("lead", ("don vi thuc hien", "co quan thuc hien", "don vi", "co quan", "trach nhiem")),
+    ("note", ("ghi chu",)),
+]
+_TT_LABELS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "t t"}
+# "1 - Mục tiêu", "(1) Mục tiêu", "1. Mục tiêu": the numbering is not part of the label.
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?\s*[-.:)]?\s+")
+
+
+def header_key(label: str) -> str:
+    key = fold(label).replace("\n", " ")
+    return _NUMBERING.sub("", key).strip(" .:")
+
+
+def field_for(label: str) -> str | None:
+    """The contract field a header label names, or None when it names none we know."""
+    key = header_key(label)
+    if not key:
+        return None
+    if key in _TT_LABELS:
+        return "tt"
+    for name, words in _RULES:
+        if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words):
+            return name
+    return None
+
+
+def looks_like_header(labels: list[str]) -> bool:
+    """A row is a header when it names a task column and at least two other known fields."""
+    found = {field_for(label) for label in labels if label.strip()}
+    found.discard(None)
+    return len(found) >= 3 and bool(found & {"task", "activity", "objective"})
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
+
+
+def is_column_number_row(labels: list[str]) -> bool:
+    """The "(1) (2) (3) ..." row some layouts print under the header."""
+    filled = [lab.strip() for lab in labels if lab.strip()]
+    return len(filled) >= max(3, len(labels) // 2) and all(_COLUMN_NUMBER.match(x) for x in filled)

@@ -1,0 +1,167 @@
+"""The typed document model every backend produces and every later stage consumes.
+
+Geometry follows pdfplumber: ``(x0, top, x1, bottom)`` in PDF points, origin at the
+page's top-left corner. Pages are 1-based.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]
+
+#: Contract fields of a task row, in table order. ``tt`` is the printed row number.
+FIELDS: tuple[str, ...] = (
+    "tt",
+    "objective",
+    "task",
+    "activity",
+    "output",
+    "lead",
+    "partner",
+    "deadline",
+    "budget",
+)
+
+
+@dataclass
+class TextLine:
+    """One printed line of text (outside or inside a table cell)."""
+
+    text: str
+    bbox: BBox
+    page: int
+    bold: bool = False
+
+
+@dataclass
+class GridCell:
+    """One drawn cell of a table on one page: it may span several grid rows/columns."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: BBox
+    lines: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not any(line.strip() for line in self.lines)
+
+
+@dataclass
+class PageTable:
+    """A table as drawn on one page: a grid of ``n_rows`` x ``n_cols`` slots covered by cells."""
+
+    page: int
+    bbox: BBox
+    col_edges: list[float]
+    row_edges: list[float]
+    cells: list[GridCell]
+    _slots: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for cell in self.cells:
+            for r in range(cell.row, cell.row + cell.rowspan):
+                for c in range(cell.col, cell.col + cell.colspan):
+                    self._slots[r, c] = cell
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    def cell_at(self, row: int, col: int) -> GridCell | None:
+        return self._slots.get((row, col))
+
+    def row_cells(self, row: int) -> list[GridCell]:
+        """Distinct cells covering grid row ``row``, left to right."""
+        seen: list[GridCell] = []
+        for c in range(self.n_cols):
+            cell = self._slots.get((row, c))
+            if cell is not None and (not seen or seen[-1] is not cell):
+                seen.append(cell)
+        return seen
+
+
+@dataclass
+class RawPage:
+    """What a backend read from one page: the text outside tables and the tables."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[TextLine]
+    tables: list[PageTable]
+    n_chars: int = 0
+
+
+@dataclass
+class RawDocument:
+    """A backend's reading of a whole file."""
+
+    path: str
+    engine: str
+    pages: list[RawPage]
+    metadata: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Fragment:
+    """Part of a cell's text as printed on one page (a row split at a page break has two)."""
+
+    page: int
+    bbox: BBox
+    lines: list[str]
+
+
+@dataclass
+class LogicalCell:
+    """One cell of the logical table; a vertically merged cell is shared by the rows it covers."""
+
+    fragments: list[Fragment] = field(default_factory=list)
+    n_rows: int = 0
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for frag in self.fragments for line in frag.lines]
+
+
+@dataclass
+class TaskRow:
+    """One data row of the plan's task table, stitched across pages."""
+
+    section_code: str | None
+    section_title: str | None
+    group_title: str | None
+    cells: dict[str, LogicalCell]
+    pages: set[int]
+    extra: dict[str, LogicalCell] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentFacts:
+    province: str | None = None
+    agency: str | None = None
+    plan_year: int | None = None
+    title: str | None = None
+    number: str | None = None
+    place_date: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    doc_type: str | None = None
+
+
+@dataclass
+class TableLayout:
+    """How a task table's columns map onto contract fields."""
+
+    fields: list[str | None]
+    labels: list[str]
+    header_rows: int
+    header_signature: list[str]
