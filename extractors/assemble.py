@@ -249,9 +249,7 @@ class Assembler:
                 merged[id(cell)] = target
         prev.pages.add(table.page)
 
-    def _new_row(
-        self, table: PageTable, r: int, cols: _Columns, merged: dict[int, LogicalCell], at_top: bool
-    ) -> None:
+    def _new_row(self, table: PageTable, r: int, cols: _Columns, merged: dict[int, LogicalCell], at_top: bool) -> None:
         prev = self._last if at_top else None
         row = TaskRow(self.section_code, self.section_title, self.group_title, {}, {table.page})
         for name, cells in self._cells_by_field(table, r, cols).items():

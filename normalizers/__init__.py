@@ -1,0 +1,1 @@
+"""Vietnamese normalizers: pure functions from text to records."""

@@ -1,0 +1,1 @@
+"""kehoach pipeline: stages that take extracted plans to Parquet and DuckDB, and the CLI."""

@@ -1,0 +1,206 @@
+"""``kehoach``: the command line, a thin layer over :mod:`pipeline.ingest` and :mod:`pipeline.scoring`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from extractors import ExtractSettings
+from pipeline.ingest import RunSummary, discover, ingest
+from pipeline.store import StoreError
+
+app = typer.Typer(
+    help=(
+        "kehoach turns Vietnamese provincial plan PDFs into queryable data.\n\n"
+        "Typical use: put plan PDFs in data/raw/, run `kehoach ingest`, then query "
+        "data/processed/kehoach.duckdb with DuckDB (or read data/processed/parquet/)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+out_console = Console()
+
+
+class Engine(str, Enum):
+    pdfplumber = "pdfplumber"
+    camelot = "camelot"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+SUMMARY_COLUMNS = ["file", "province", "pages", "tasks", "status", "seconds", "error"]
+
+
+def _summary_rows(summary: RunSummary) -> list[dict]:
+    return [
+        {
+            "file": r.document["file_name"],
+            "province": r.document["province"],
+            "pages": r.document["pages"],
+            "tasks": r.document["n_tasks"],
+            "status": r.status,
+            "seconds": r.document["seconds"],
+            "error": r.document["error"],
+        }
+        for r in summary.results
+    ]
+
+
+def _print_summary(summary: RunSummary, fmt: Format) -> None:
+    rows = _summary_rows(summary)
+    if fmt is Format.json:
+        payload = {"database": str(summary.database), "documents": rows}
+        out_console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
+        return
+    if fmt is Format.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=SUMMARY_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    table = Table(title="kehoach ingest")
+    for col in SUMMARY_COLUMNS[:-1]:
+        table.add_column(col, justify="right" if col in ("pages", "tasks", "seconds") else "left")
+    for r in rows:
+        style = {"ok": "green", "partial": "yellow"}.get(r["status"], "red")
+        table.add_row(
+            r["file"],
+            r["province"] or "",
+            str(r["pages"] or ""),
+            str(r["tasks"]),
+            f"[{style}]{r['status']}[/{style}]",
+            f"{r['seconds']:.2f}",
+        )
+    out_console.print(table)
+    failures = [r for r in rows if r["status"] != "ok"]
+    if failures:
+        out_console.print(f"[bold]{len(failures)} file(s) need attention:[/bold]")
+        for r in failures:
+            out_console.print(f"  [red]{r['status']}[/red] {r['file']}: {r['error']}", soft_wrap=True)
+    out_console.print(f"DuckDB database: {summary.database}")
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")] = Path(
+        "data/processed"
+    ),
+    engine: Annotated[
+        Engine, typer.Option(help="Table engine: pdfplumber (default) or camelot (lattice, vector rules).")
+    ] = Engine.pdfplumber,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")] = Format.table,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Extract every task row of each plan's appendix into Parquet and DuckDB.
+
+    Each input gets one row in `documents` with status ok, partial (parsed, but no task
+    table or a damaged file) or failed (with an error saying what to do). Re-running on
+    the same files replaces their rows. Exit status is 0 unless the run itself cannot happen.
+
+    Examples:
+
+      kehoach ingest                                  # data/raw -> data/processed
+
+      kehoach ingest plans/ --out /tmp/out --format json
+
+      kehoach ingest plan.pdf --engine camelot
+    """
+    paths = paths or [Path("data/raw")]
+    try:
+        files = discover(paths)
+    except FileNotFoundError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    settings = ExtractSettings(engine=engine.value)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    with progress:
+        bar = progress.add_task("ingesting", total=len(files))
+        try:
+            summary = ingest(
+                [p for p, _ in files],
+                out,
+                settings,
+                on_result=lambda r: progress.update(bar, advance=1, description=r.document["file_name"][:40]),
+            )
+        except StoreError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    _print_summary(summary, fmt)
+
+
+@app.command("eval")
+def eval_cmd(
+    gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
+    pdf: Annotated[
+        Path | None, typer.Option(help="The ingested input file. Default: the PDF beside the gold file.")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The ingest's output folder.")] = Path("data/processed"),
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: table or json.")] = Format.table,
+) -> None:
+    """Score an ingest against a gold transcription: rows, exact/lenient cells, legal references.
+
+    Example: kehoach eval --gold tests/fixtures/sonla-stttt-cchc-2023.json --out data/processed
+    """
+    from pipeline.scoring import score
+
+    pdf = pdf or gold.with_suffix(".pdf")
+    if not pdf.exists():
+        err.print(f"[red]error:[/red] {pdf} not found: pass --pdf with the file that was ingested")
+        raise typer.Exit(2)
+    try:
+        report = score(gold, pdf, out)
+    except SystemExit as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if json_out:
+        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    if fmt is Format.json:
+        out_console.print_json(json.dumps(report, ensure_ascii=False))
+        return
+    out_console.print(
+        f"{report['pdf']}: rows {report['rows_matched']}/{report['rows_gold']} matched "
+        f"(precision {report['row_precision']:.3f}, recall {report['row_recall']:.3f}), "
+        f"cells {report['cell_accuracy']:.4f} exact, {report['cell_accuracy_lenient']:.4f} lenient, "
+        f"refs F1 {report['refs_f1']:.3f}"
+    )
+    for miss in report["first_misses"][:10]:
+        out_console.print(f"  row {miss['row_no']} {miss['field']}: want {miss['want']!r} got {miss['got']!r}")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("pdfminer", "camelot", "pypdf"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    app()
+
+
+if __name__ == "__main__":
+    main()

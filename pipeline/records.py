@@ -1,0 +1,175 @@
+"""Turn an extraction (or a failure) into the rows of the output tables."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extractors import EXTRACTOR_VERSION, Extraction
+from extractors.celltext import join_lines
+from extractors.model import FIELDS, TaskRow
+from normalizers.text import nfc, slug
+
+#: contract column of each extracted field
+COLUMN_OF = {
+    "tt": "tt",
+    "objective": "objective",
+    "task": "task",
+    "activity": "activity",
+    "output": "output",
+    "lead": "lead_text",
+    "partner": "partner_text",
+    "deadline": "deadline_text",
+    "budget": "budget_text",
+}
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes to the output; built without raising."""
+
+    source_path: str
+    sha256: str
+    document: dict
+    tables: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return self.document["doc_id"]
+
+    @property
+    def status(self) -> str:
+        return self.document["status"]
+
+    @property
+    def partition(self) -> str:
+        return self.document["province_slug"] or "unknown"
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def doc_id_for(sha: str) -> str:
+    return sha[:16]
+
+
+def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
+    return {
+        "doc_id": doc_id_for(sha),
+        "sha256": sha,
+        "source_path": nfc(source_path),
+        "file_name": nfc(path.name),
+        "pages": None,
+        "province": None,
+        "province_slug": "unknown",
+        "agency": None,
+        "plan_year": None,
+        "title": None,
+        "doc_type": None,
+        "number": None,
+        "place_date": None,
+        "signer": None,
+        "signer_title": None,
+        "status": "failed",
+        "error": None,
+        "engine": engine,
+        "extractor_version": EXTRACTOR_VERSION,
+        "extracted_at": datetime.now(UTC),
+        "seconds": None,
+        "n_tasks": 0,
+        "table_pages": [],
+        "columns": [],
+    }
+
+
+def document_row(base: dict, ex: Extraction) -> dict:
+    f = ex.facts
+    doc = dict(base)
+    doc.update(
+        pages=ex.pages,
+        province=f.province,
+        province_slug=slug(f.province) if f.province else "unknown",
+        agency=f.agency,
+        plan_year=f.plan_year,
+        title=f.title,
+        doc_type=f.doc_type,
+        number=f.number,
+        place_date=f.place_date,
+        signer=f.signer,
+        signer_title=f.signer_title,
+        engine=ex.engine,
+        n_tasks=len(ex.rows),
+        table_pages=sorted({p for row in ex.rows for p in row.pages}),
+        columns=[label for layout in ex.layouts[:1] for label in layout.labels],
+    )
+    if not ex.rows:
+        doc["status"] = "partial"
+        doc["error"] = (
+            "No task table was found: the file parsed, but no table with a recognisable header "
+            "(TT, Nhiệm vụ/Nội dung, Chủ trì, Phối hợp, Thời gian…) was printed in it. If the plan has "
+            "an appendix table, check that it is ruled and not an image; otherwise nothing is missing."
+        )
+    elif ex.problems:
+        doc["status"] = "partial"
+        doc["error"] = (
+            f"The PDF is damaged ({'; '.join(ex.problems[:2])}); {len(ex.rows)} rows were read but some "
+            "text may be missing: get an intact copy of the file and ingest it again."
+        )
+    else:
+        doc["status"] = "ok"
+    return doc
+
+
+def task_rows(doc_id: str, ex: Extraction) -> tuple[list[dict], list[dict]]:
+    """Rows of ``tasks`` and of ``task_cells`` (provenance) for one document."""
+    present = {name for layout in ex.layouts for name in layout.fields if name}
+    tasks, cells = [], []
+    for row_no, row in enumerate(ex.rows, start=1):
+        tasks.append(_task(doc_id, row_no, row, present))
+        for name, logical in list(row.cells.items()) + [(f"extra:{k}", v) for k, v in row.extra.items()]:
+            for i, frag in enumerate(logical.fragments):
+                x0, top, x1, bottom = frag.bbox
+                cells.append(
+                    {
+                        "doc_id": doc_id,
+                        "row_no": row_no,
+                        "field": COLUMN_OF.get(name, name),
+                        "fragment": i,
+                        "page": frag.page,
+                        "x0": x0,
+                        "top": top,
+                        "x1": x1,
+                        "bottom": bottom,
+                        "text": join_lines(frag.lines),
+                    }
+                )
+    return tasks, cells
+
+
+def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
+    out = {
+        "doc_id": doc_id,
+        "row_no": row_no,
+        "section_code": row.section_code,
+        "section_title": row.section_title,
+        "group_title": row.group_title,
+        "page_start": min(row.pages),
+        "page_end": max(row.pages),
+        "extra": [(k, join_lines(v.lines)) for k, v in row.extra.items()] or None,
+    }
+    for name in FIELDS:
+        logical = row.cells.get(name)
+        if name not in present:
+            value = None
+        else:
+            value = join_lines(logical.lines) if logical is not None else ""
+        out[COLUMN_OF[name]] = value
+    return out
