@@ -110,18 +110,18 @@ def document_row(base: dict, ex: Extraction) -> dict:
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
         columns=[label for layout in ex.layouts[:1] for label in layout.labels],
     )
-    if not ex.rows:
+    if ex.problems:
+        doc["status"] = "partial"
+        doc["error"] = (
+            f"The PDF is damaged ({'; '.join(ex.problems[:2])}); {len(ex.rows)} task rows were read but "
+            "text or rows may be missing: get an intact copy of the file and ingest it again."
+        )
+    elif not ex.rows:
         doc["status"] = "partial"
         doc["error"] = (
             "No task table was found: the file parsed, but no table with a recognisable header "
             "(TT, Nhiệm vụ/Nội dung, Chủ trì, Phối hợp, Thời gian…) was printed in it. If the plan has "
             "an appendix table, check that it is ruled and not an image; otherwise nothing is missing."
-        )
-    elif ex.problems:
-        doc["status"] = "partial"
-        doc["error"] = (
-            f"The PDF is damaged ({'; '.join(ex.problems[:2])}); {len(ex.rows)} rows were read but some "
-            "text may be missing: get an intact copy of the file and ingest it again."
         )
     else:
         doc["status"] = "ok"

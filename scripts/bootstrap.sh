@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Create (once) and reuse the project's virtual environment in .venv, installing the
+# system packages it needs on Debian/Ubuntu. Sourced by run.sh, test.sh and .ci/run.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PYTHON=${PYTHON:-python3}
+SYSTEM_PACKAGES=(python3-venv python3-pip)
+
+need_apt=()
+$PYTHON -c 'import venv, ensurepip' 2>/dev/null || need_apt+=("${SYSTEM_PACKAGES[@]}")
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    echo "bootstrap: installing system packages: ${need_apt[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "bootstrap: please install: ${need_apt[*]} (apt-get install ${need_apt[*]})" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  $PYTHON -m venv .venv
+fi
+stamp=.venv/.kehoach-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
