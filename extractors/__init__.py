@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractors.assemble import assemble
-from extractors.backends import ExtractSettings, get_backend
+from extractors.assemble import Assembler, assemble, doubtful_pages
+from extractors.backends import CamelotBackend, ExtractSettings, get_backend
 from extractors.facts import find_facts
 from extractors.inputs import InputError, check_structure, sniff
 from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
@@ -36,6 +36,7 @@ class Extraction:
     layouts: list[TableLayout]
     raw: RawDocument
     problems: list[str] = field(default_factory=list)
+    cross_checked: list[int] = field(default_factory=list)
 
 
 def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
@@ -59,6 +60,9 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
             "(e.g. `ocrmypdf -l vie in.pdf out.pdf`) and ingest the result."
         )
     asm = assemble(raw)
+    cross_checked: list[int] = []
+    if settings.cross_check and raw.engine == "pdfplumber":
+        asm, cross_checked = _second_opinion(str(path), raw, asm)
     problems = list(integrity.problems)
     if integrity.pages != len(raw.pages):
         problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
@@ -71,4 +75,24 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
         layouts=asm.layouts,
         raw=raw,
         problems=problems,
+        cross_checked=cross_checked,
     )
+
+
+def _second_opinion(path: str, raw: RawDocument, asm: Assembler) -> tuple[Assembler, list[int]]:
+    """Re-read doubtful pages with camelot; keep its grids where they yield more rows."""
+    pages = doubtful_pages(raw, asm)
+    if not pages:
+        return asm, []
+    found = CamelotBackend.tables(path, pages, {p.number: p.height for p in raw.pages})
+    if not found:
+        return asm, []
+    saved = {p.number: p.tables for p in raw.pages if p.number in found}
+    for page in raw.pages:
+        page.tables = found.get(page.number, page.tables)
+    retry = assemble(raw)
+    if len(retry.rows) > len(asm.rows):
+        return retry, sorted(found)
+    for page in raw.pages:
+        page.tables = saved.get(page.number, page.tables)
+    return asm, []

@@ -144,6 +144,7 @@ class Assembler:
     _signature: list[list[str]] = field(default_factory=list)
     _last: TaskRow | None = None  # the last data row, while nothing but page breaks followed it
     _merging: set[str] = field(default_factory=set)  # fields seen vertically merged in this table
+    unmatched_pages: list[int] = field(default_factory=list)  # tables whose columns did not fit the header
 
     def feed(self, table: PageTable) -> None:
         header = find_header(table)
@@ -155,6 +156,7 @@ class Assembler:
             mapped = _map_by_position(table, self._columns)
             if mapped is None:
                 log.info("page %d: table does not match the task table's columns; skipped", table.page)
+                self.unmatched_pages.append(table.page)
                 return
             columns, body_start = mapped, 0
         else:
@@ -311,6 +313,20 @@ def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool) -
     if text == before:
         return True
     return above.n_rows >= 2 and (_starts_lower(text) or before.endswith(("-", "–")))
+
+
+def doubtful_pages(doc: RawDocument, asm: Assembler) -> list[int]:
+    """Pages where the primary engine's grid looks wrong: worth a second opinion.
+
+    A table that did not fit the header's columns, or a page right after a task-table page
+    that draws ruling lines and has text but yielded no table at all.
+    """
+    doubtful = set(asm.unmatched_pages)
+    table_pages = {p for row in asm.rows for p in row.pages}
+    for page in doc.pages:
+        if page.number - 1 in table_pages and not page.tables and page.n_chars and page.n_rules >= 4:
+            doubtful.add(page.number)
+    return sorted(doubtful)
 
 
 def assemble(doc: RawDocument) -> Assembler:

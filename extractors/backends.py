@@ -32,6 +32,7 @@ class ExtractSettings:
     - ``min_table_cells``: smaller ruled structures (letterhead underlines) are not tables.
     - ``column_gap``: a horizontal gap (points) this wide splits a text line in two
       (the letterhead's left and right blocks, the signature block).
+    - ``cross_check``: re-read pages whose pdfplumber grid looks doubtful with camelot.
     """
 
     engine: str = "pdfplumber"
@@ -43,6 +44,7 @@ class ExtractSettings:
     snap: float = 2.0
     min_table_cells: int = 4
     column_gap: float = 24.0
+    cross_check: bool = True
 
 
 class Backend(Protocol):
@@ -175,6 +177,7 @@ class PdfplumberBackend:
             lines=_page_lines(loose, page_no, settings),
             tables=tables,
             n_chars=len(chars),
+            n_rules=len(page.lines) + len(page.rects),
         )
 
 
@@ -184,20 +187,28 @@ class CamelotBackend:
     name = "camelot"
 
     def read(self, path: str, settings: ExtractSettings) -> RawDocument:
-        import camelot
-
         text_only = ExtractSettings(**{**settings.__dict__, "min_table_cells": 10**9})
         doc = PdfplumberBackend().read(path, text_only)
         doc.engine = self.name
-        found = camelot.read_pdf(path, pages="all", flavor="lattice", engine="vector")
-        by_page: dict[int, list[PageTable]] = {}
-        for table in found:
-            grid = camelot_grid(table, doc.pages[int(table.page) - 1].height)
-            by_page.setdefault(grid.page, []).append(grid)
+        found = self.tables(path, [p.number for p in doc.pages], {p.number: p.height for p in doc.pages})
         for page in doc.pages:
-            page.tables = sorted(by_page.get(page.number, []), key=lambda t: t.bbox[1])
+            page.tables = found.get(page.number, [])
             page.lines = [ln for ln in page.lines if not any(_inside(ln.bbox, t.bbox) for t in page.tables)]
         return doc
+
+    @staticmethod
+    def tables(path: str, pages: list[int], heights: dict[int, float]) -> dict[int, list[PageTable]]:
+        """camelot's grids for the given 1-based pages."""
+        import camelot
+
+        if not pages:
+            return {}
+        spec = ",".join(str(p) for p in pages)
+        by_page: dict[int, list[PageTable]] = {}
+        for table in camelot.read_pdf(path, pages=spec, flavor="lattice", engine="vector"):
+            grid = camelot_grid(table, heights[int(table.page)])
+            by_page.setdefault(grid.page, []).append(grid)
+        return {p: sorted(ts, key=lambda t: t.bbox[1]) for p, ts in by_page.items()}
 
 
 def _inside(box: BBox, outer: BBox) -> bool:

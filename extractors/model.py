@@ -98,6 +98,7 @@ class RawPage:
     lines: list[TextLine]
     tables: list[PageTable]
     n_chars: int = 0
+    n_rules: int = 0  # ruling lines and rectangles drawn on the page
 
 
 @dataclass

@@ -86,6 +86,7 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
         "seconds": None,
         "n_tasks": 0,
         "table_pages": [],
+        "cross_checked_pages": [],
         "columns": [],
     }
 
@@ -108,6 +109,7 @@ def document_row(base: dict, ex: Extraction) -> dict:
         engine=ex.engine,
         n_tasks=len(ex.rows),
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
+        cross_checked_pages=ex.cross_checked,
         columns=[label for layout in ex.layouts[:1] for label in layout.labels],
     )
     if ex.problems:

@@ -29,6 +29,7 @@ DOCUMENTS = pa.schema(
         ("seconds", pa.float64()),
         ("n_tasks", pa.int32()),
         ("table_pages", pa.list_(pa.int32())),
+        ("cross_checked_pages", pa.list_(pa.int32())),
         ("columns", pa.list_(pa.string())),
     ]
 )

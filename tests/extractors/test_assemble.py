@@ -145,3 +145,19 @@ def test_unknown_column_is_kept_in_extra():
 def test_tables_without_a_task_header_are_ignored():
     cells = [*row_cells(0, ["Họ tên", "Chức vụ", "Ký"]), *row_cells(1, ["A", "B", "C"])]
     assert assemble(doc(grid(1, cells, 2, 3))).rows == []
+
+
+def test_camelot_second_opinion_recovers_a_page_the_primary_missed():
+    from extractors import _second_opinion
+    from extractors.backends import ExtractSettings, PdfplumberBackend
+    from tests.conftest import FIXTURES
+
+    path = str(FIXTURES / "sonla-stttt-cchc-2023.pdf")
+    raw = PdfplumberBackend().read(path, ExtractSettings())
+    complete = len(assemble(raw).rows)
+    raw.pages[11].tables = []  # the primary found no grid on page 12
+    damaged = assemble(raw)
+    assert len(damaged.rows) < complete
+    fixed, pages = _second_opinion(path, raw, damaged)
+    assert pages == [12]
+    assert len(fixed.rows) == complete

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections import Counter
 
 import duckdb
 import pyarrow.parquet as pq
@@ -10,7 +12,7 @@ import pytest
 
 from pipeline import store
 from pipeline.schema import TABLES, ddl
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, PLANS, ROOT, gold, run_cli
 
 GOOD = FIXTURES / "sonla-stttt-cchc-2023.pdf"
 
@@ -59,16 +61,25 @@ def test_reingest_is_idempotent(tmp_path):
     assert counts(out) == first == {**first, "documents": 1, "tasks": 43}
 
 
-def test_readme_sql_runs(ingested):
+def readme_sql() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", text, re.DOTALL)
+    return [stmt.strip() for block in blocks for stmt in block.split(";") if stmt.strip()]
+
+
+def test_readme_sql_runs_and_answers(ingested):
     con = duckdb.connect(str(ingested / "kehoach.duckdb"), read_only=True)
-    rows = con.execute(
-        """
-        select d.province, t.section_code, count(*) as tasks
-        from tasks t join documents d using (doc_id)
-        group by all order by d.province, t.section_code
-        """
-    ).fetchall()
-    assert ("Sơn La", "VII", 11) in rows
+    statements = readme_sql()
+    assert len(statements) >= 2
+    per_section = con.execute(statements[0]).fetchall()
+    expected = Counter(
+        (gold(k)["doc"]["province"], r["section_code"], r["section_title"])
+        for k in PLANS
+        for r in gold(k)["appendix"]["rows"]
+    )
+    assert sorted(per_section) == sorted((*key, n) for key, n in expected.items())
+    for stmt in statements[1:]:
+        assert con.execute(stmt).fetchall()
 
 
 def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
