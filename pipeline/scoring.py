@@ -18,18 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-FIELDS = {  # gold field -> contract column
-    "section_code": "section_code",
-    "tt": "tt",
-    "objective": "objective",
-    "task": "task",
-    "activity": "activity",
-    "output": "output",
-    "lead": "lead_text",
-    "partner": "partner_text",
-    "deadline": "deadline_text",
-    "budget": "budget_text",
-}
+from pipeline.records import COLUMN_OF
+
+FIELDS = {"section_code": "section_code", **COLUMN_OF}  # gold field -> contract column
 MATCH_AT = 0.6  # similarity above which two rows are the same row
 
 
