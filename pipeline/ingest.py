@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors import ExtractSettings, InputError, extract
 from pipeline import store
-from pipeline.records import DocResult, base_document, document_row, file_sha256, task_rows
+from pipeline.records import DocResult, base_document, document_row, file_sha256, legal_ref_rows, task_rows
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ def extract_plan(path: Path, settings: ExtractSettings, source_path: str | None 
         ex = extract(path, settings)
         doc = document_row(base, ex)
         tasks, cells = task_rows(doc["doc_id"], ex)
-        result = DocResult(source_path, sha, doc, {"tasks": tasks, "task_cells": cells})
+        refs = legal_ref_rows(doc["doc_id"], ex, tasks)
+        result = DocResult(source_path, sha, doc, {"tasks": tasks, "task_cells": cells, "legal_refs": refs})
     except InputError as exc:
         base["error"] = str(exc)
         result = DocResult(source_path, sha, base)

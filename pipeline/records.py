@@ -11,6 +11,7 @@ from pathlib import Path
 from extractors import EXTRACTOR_VERSION, Extraction
 from extractors.celltext import join_lines
 from extractors.model import FIELDS, TaskRow
+from normalizers.legal_refs import find_legal_refs
 from normalizers.text import nfc, slug
 
 #: contract column of each extracted field
@@ -174,4 +175,37 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
         else:
             value = join_lines(logical.lines) if logical is not None else ""
         out[COLUMN_OF[name]] = value
+    return out
+
+
+def body_text(ex: Extraction) -> str:
+    """The plan's text outside tables, page numbers left out, lines joined as in cells."""
+    lines = [ln.text for page in ex.raw.pages for ln in page.lines if not ln.text.strip().isdigit()]
+    return join_lines(lines)
+
+
+def legal_ref_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
+    """One row per citation: the body's (row_no null), then each task cell's."""
+    sources: list[tuple[int | None, str | None, str]] = [(None, None, body_text(ex))]
+    for task in tasks:
+        for column in COLUMN_OF.values():
+            if column != "tt" and task.get(column):
+                sources.append((task["row_no"], column, task[column]))
+    out = []
+    for row_no, column, text in sources:
+        for ref in find_legal_refs(text):
+            out.append(
+                {
+                    "doc_id": doc_id,
+                    "row_no": row_no,
+                    "field": column,
+                    "doc_type": ref.doc_type,
+                    "number": ref.number,
+                    "code": ref.code,
+                    "issuer": ref.issuer,
+                    "year": ref.year,
+                    "issued_date": ref.issued_date,
+                    "raw": ref.raw,
+                }
+            )
     return out

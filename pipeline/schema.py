@@ -72,7 +72,27 @@ TASK_CELLS = pa.schema(
     ]
 )
 
-TABLES: dict[str, pa.Schema] = {"documents": DOCUMENTS, "tasks": TASKS, "task_cells": TASK_CELLS}
+LEGAL_REFS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("row_no", pa.int32()),  # null: cited in the body, outside the task table
+        ("field", pa.string()),  # tasks column the citation is in; null for the body
+        ("doc_type", pa.string()),
+        ("number", pa.string()),
+        ("code", pa.string()),
+        ("issuer", pa.string()),
+        ("year", pa.int32()),
+        ("issued_date", pa.date32()),
+        ("raw", pa.string()),
+    ]
+)
+
+TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "tasks": TASKS,
+    "task_cells": TASK_CELLS,
+    "legal_refs": LEGAL_REFS,
+}
 
 _DUCK_TYPES = {
     pa.string(): "VARCHAR",

@@ -23,6 +23,13 @@ def test_default_engine_meets_the_bar(ingested, key):
 
 
 @pytest.mark.parametrize("key", PLANS)
+def test_legal_references_meet_the_bar(ingested, key):
+    report = score(FIXTURES / f"{key}.json", FIXTURES / f"{key}.pdf", ingested)
+    assert report["refs_precision"] >= 0.98, report["refs_extra"]
+    assert report["refs_recall"] >= 0.98, report["refs_missed"]
+
+
+@pytest.mark.parametrize("key", PLANS)
 def test_camelot_engine_scores_are_reported(ingested_camelot, key, capsys):
     report = score(FIXTURES / f"{key}.json", FIXTURES / f"{key}.pdf", ingested_camelot)
     with capsys.disabled():
