@@ -68,3 +68,15 @@ def fold(text: str) -> str:
 def slug(text: str) -> str:
     """ASCII slug: ``Sơn La`` -> ``son-la``; stored beside, never instead of, the text."""
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def fold_chars(text: str) -> str:
+    """Accent-free lower-case copy of the same length, so spans found in it are spans in ``text``."""
+    out = []
+    for ch in text:
+        if ch in "đĐ\u00d0":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0].lower()
+        out.append(base if len(base) == 1 else ch)
+    return "".join(out)

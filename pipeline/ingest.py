@@ -10,7 +10,17 @@ from pathlib import Path
 
 from extractors import ExtractSettings, InputError, extract
 from pipeline import store
-from pipeline.records import DocResult, base_document, document_row, file_sha256, legal_ref_rows, task_rows
+from pipeline.records import (
+    DocResult,
+    base_document,
+    deadline_rows,
+    document_row,
+    file_sha256,
+    legal_ref_rows,
+    target_rows,
+    task_rows,
+    unit_rows,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +70,15 @@ def extract_plan(path: Path, settings: ExtractSettings, source_path: str | None 
         ex = extract(path, settings)
         doc = document_row(base, ex)
         tasks, cells = task_rows(doc["doc_id"], ex)
-        refs = legal_ref_rows(doc["doc_id"], ex, tasks)
-        result = DocResult(source_path, sha, doc, {"tasks": tasks, "task_cells": cells, "legal_refs": refs})
+        tables = {
+            "tasks": tasks,
+            "task_cells": cells,
+            "legal_refs": legal_ref_rows(doc["doc_id"], ex, tasks),
+            "task_units": unit_rows(doc, ex, tasks),
+            "task_deadlines": deadline_rows(doc, tasks),
+            "targets": target_rows(doc["doc_id"], ex, tasks),
+        }
+        result = DocResult(source_path, sha, doc, tables)
     except InputError as exc:
         base["error"] = str(exc)
         result = DocResult(source_path, sha, base)

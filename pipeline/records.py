@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +12,11 @@ from pathlib import Path
 from extractors import EXTRACTOR_VERSION, Extraction
 from extractors.celltext import join_lines
 from extractors.model import FIELDS, TaskRow
+from normalizers.deadlines import parse_deadlines
 from normalizers.legal_refs import find_legal_refs
+from normalizers.targets import find_targets, target_parts
 from normalizers.text import nfc, slug
+from normalizers.units import dictionary_version, normalize_units, unit_context
 
 #: contract column of each extracted field
 COLUMN_OF = {
@@ -89,6 +93,7 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
         "table_pages": [],
         "cross_checked_pages": [],
         "columns": [],
+        "unit_dictionary_version": dictionary_version(),
     }
 
 
@@ -178,10 +183,14 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
     return out
 
 
+def body_lines(ex: Extraction) -> list[str]:
+    """The plan's lines outside tables, in reading order, page numbers left out."""
+    return [ln.text for page in ex.raw.pages for ln in page.lines if not ln.text.strip().isdigit()]
+
+
 def body_text(ex: Extraction) -> str:
-    """The plan's text outside tables, page numbers left out, lines joined as in cells."""
-    lines = [ln.text for page in ex.raw.pages for ln in page.lines if not ln.text.strip().isdigit()]
-    return join_lines(lines)
+    """The plan's text outside tables, lines joined as in cells."""
+    return join_lines(body_lines(ex))
 
 
 def legal_ref_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
@@ -209,3 +218,91 @@ def legal_ref_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]
                 }
             )
     return out
+
+
+def unit_rows(document: dict, ex: Extraction, tasks: list[dict]) -> list[dict]:
+    """One row per agency named in a lead or partner cell."""
+    cells = [t[c] for t in tasks for c in COLUMN_OF.values() if c != "tt" and t.get(c)]
+    ctx = unit_context(document["agency"], document["province"], cells, body_text(ex))
+    pslug = document["province_slug"] or "unknown"
+    aslug = slug(document["agency"] or "") or "unknown"
+    out = []
+    for task in tasks:
+        for role, column in (("lead", "lead_text"), ("partner", "partner_text")):
+            for position, unit in enumerate(normalize_units(task.get(column), ctx), start=1):
+                scope = f"{pslug}/{aslug}" if unit.kind in ("issuer", "internal", "group") else pslug
+                out.append(
+                    {
+                        "doc_id": document["doc_id"],
+                        "row_no": task["row_no"],
+                        "role": role,
+                        "position": position,
+                        "unit_raw": unit.raw,
+                        "unit_name": unit.name,
+                        "unit_kind": unit.kind,
+                        "unit_note": unit.note,
+                        "province": document["province"],
+                        "unit_key": slug(unit.name) if unit.kind == "central" else f"{scope}/{slug(unit.name)}",
+                    }
+                )
+    return out
+
+
+def deadline_rows(document: dict, tasks: list[dict]) -> list[dict]:
+    """One row per deadline expression; the plan year fills an omitted year."""
+    out = []
+    for task in tasks:
+        for position, d in enumerate(parse_deadlines(task.get("deadline_text"), document["plan_year"]), start=1):
+            out.append(
+                {
+                    "doc_id": document["doc_id"],
+                    "row_no": task["row_no"],
+                    "position": position,
+                    "kind": d.kind,
+                    "start_date": d.start_date,
+                    "end_date": d.end_date,
+                    "recurrence": d.recurrence,
+                    "text": d.text,
+                    "phrase": d.phrase,
+                    "label": d.label,
+                    "event": d.event,
+                }
+            )
+    return out
+
+
+def target_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
+    """Targets of the body's "Chỉ tiêu"/"Mục tiêu" parts, then of each distinct objective cell."""
+    sources: list[tuple[int | None, str | None, str, str | None]] = [
+        (None, None, part, None) for part in target_parts(body_lines(ex))
+    ]
+    seen: set[str] = set()
+    for task in tasks:
+        objective = task.get("objective")
+        if objective and objective not in seen:  # a merged objective repeats down its rows: count it once
+            seen.add(objective)
+            sources.append((task["row_no"], "objective", objective, task.get("task")))
+    out = []
+    for row_no, column, text, fallback in sources:
+        for t in find_targets(text):
+            out.append(
+                {
+                    "doc_id": doc_id,
+                    "row_no": row_no,
+                    "field": column,
+                    "percent": t.percent,
+                    "comparator": t.comparator,
+                    "subject": t.subject or _strip_numbering(fallback),
+                    "subject_head": t.subject_head,
+                    "scope": t.scope,
+                    "raw": t.raw,
+                }
+            )
+    return out
+
+
+def _strip_numbering(text: str | None) -> str | None:
+    """``2.5. Nâng cao …`` -> ``Nâng cao …`` (the task a scoped target's numbers belong to)."""
+    if not text:
+        return None
+    return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", text).strip() or None

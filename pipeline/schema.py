@@ -31,6 +31,7 @@ DOCUMENTS = pa.schema(
         ("table_pages", pa.list_(pa.int32())),
         ("cross_checked_pages", pa.list_(pa.int32())),
         ("columns", pa.list_(pa.string())),
+        ("unit_dictionary_version", pa.string()),
     ]
 )
 
@@ -87,11 +88,59 @@ LEGAL_REFS = pa.schema(
     ]
 )
 
+TASK_UNITS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("row_no", pa.int32()),
+        ("role", pa.string()),  # lead | partner
+        ("position", pa.int32()),  # order of the unit in its cell, from 1
+        ("unit_raw", pa.string()),  # as printed
+        ("unit_name", pa.string()),  # canonical, abbreviations expanded
+        ("unit_kind", pa.string()),  # issuer internal provincial local central enterprise group other
+        ("unit_note", pa.string()),  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
+        ("province", pa.string()),  # issuing province: "Văn phòng Sở" of two provinces never merges
+        ("unit_key", pa.string()),  # ASCII key for joins, scoped by province (and agency for its own units)
+    ]
+)
+
+TASK_DEADLINES = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("row_no", pa.int32()),
+        ("position", pa.int32()),
+        ("kind", pa.string()),  # continuous recurring due month quarter year period on_event relative unparsed
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("recurrence", pa.string()),  # "quarterly,yearly", "2/year", "periodic"
+        ("text", pa.string()),  # the clause, as printed
+        ("phrase", pa.string()),  # the words that fix the time
+        ("label", pa.string()),  # what is due ("Ban hành kế hoạch")
+        ("event", pa.string()),  # on_event/relative: what it waits for
+    ]
+)
+
+TARGETS = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("row_no", pa.int32()),  # null: stated in the body's "Chỉ tiêu"/"Mục tiêu" parts
+        ("field", pa.string()),  # tasks column it is stated in; null for the body
+        ("percent", pa.float64()),
+        ("comparator", pa.string()),  # = >= > <= <
+        ("subject", pa.string()),
+        ("subject_head", pa.string()),
+        ("scope", pa.string()),  # "Cấp tỉnh", "cấp xã"
+        ("raw", pa.string()),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "tasks": TASKS,
     "task_cells": TASK_CELLS,
     "legal_refs": LEGAL_REFS,
+    "task_units": TASK_UNITS,
+    "task_deadlines": TASK_DEADLINES,
+    "targets": TARGETS,
 }
 
 _DUCK_TYPES = {

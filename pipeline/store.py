@@ -91,8 +91,8 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
         con.execute("BEGIN TRANSACTION")
         for name in tables:
             schema = TABLES[name]
+            con.execute(f'DROP TABLE IF EXISTS "{name}"')  # the schema may have grown since the last run
             con.execute(ddl(name, schema))
-            con.execute(f'DELETE FROM "{name}"')
             files = list((out / "parquet" / name).glob("province=*/*.parquet"))
             if files:
                 cols = ", ".join(f'"{f.name}"' for f in schema)

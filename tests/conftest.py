@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
@@ -12,6 +13,34 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 PLANS = ["sonla-stttt-cchc-2023", "backan-stttt-cchc-2023"]
 SHARED_SCORE = ROOT.parent / "shared" / "eval" / "score.py"
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files from the current output")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with a reviewed file under tests/golden/ (``--update-golden`` rewrites it)."""
+
+    def check(relpath: str, text: str) -> None:
+        path = GOLDEN / relpath
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"{path} missing: run pytest --update-golden and review the diff"
+        want = path.read_text(encoding="utf-8")
+        if text != want:
+            diff = "\n".join(
+                difflib.unified_diff(want.splitlines(), text.splitlines(), str(path), "now", lineterm="", n=1)
+            )
+            pytest.fail(f"output differs from {relpath} (review, then --update-golden):\n{diff[:6000]}")
+
+    return check
 
 
 def gold(key: str) -> dict:
