@@ -92,3 +92,18 @@ def test_total(text):
 )
 def test_total_on_target_like_noise(text):
     find_targets(text)
+
+
+def test_underthesea_runs_offline(monkeypatch):
+    """The POS model ships in the wheel: tagging must never open a connection."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from normalizers.targets import subject_head
+
+    subject_head.cache_clear()
+    assert subject_head("các hồ sơ TTHC tiếp nhận") == "hồ sơ"
