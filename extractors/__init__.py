@@ -23,7 +23,7 @@ from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
 __all__ = ["ExtractSettings", "Extraction", "InputError", "extract", "EXTRACTOR_VERSION"]
 
 #: Raise when a change alters what the extractor outputs: stored rows of older versions get redone.
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 
 @dataclass
