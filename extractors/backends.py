@@ -159,9 +159,7 @@ def _page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> l
 def _page_tables(page_no: int, edges: list[dict], settings: ExtractSettings) -> list[PageTable]:
     """pdfplumber's lines strategy on a page's ruling edges: merge, intersect, cells, tables."""
     ts = TableSettings.resolve(settings.table_settings)
-    edges = [
-        e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"]) >= 1
-    ]
+    edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"]) >= 1]
     edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
     edges = filter_edges(edges, min_length=ts.edge_min_length)
     points = edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance)
