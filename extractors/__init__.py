@@ -7,92 +7,39 @@
 
 Stages: ``sniff`` the bytes -> ``check_structure`` (qpdf) -> backend ``read``
 (pdfplumber or camelot) -> ``assemble`` the task table -> ``find_facts``.
+
+The heavy parts (PDF libraries) load on first use, so that tools which only need
+``EXTRACTOR_VERSION`` (an incremental re-run that has nothing to do) start fast.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from extractors.assemble import Assembler, assemble, doubtful_pages
-from extractors.backends import CamelotBackend, ExtractSettings, get_backend
-from extractors.facts import find_facts
-from extractors.inputs import InputError, check_structure, sniff
-from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
+from extractors.settings import ExtractSettings
 
 __all__ = ["ExtractSettings", "Extraction", "InputError", "extract", "EXTRACTOR_VERSION"]
 
 #: Raise when a change alters what the extractor outputs: stored rows of older versions get redone.
 EXTRACTOR_VERSION = "0.2.0"
 
-
-@dataclass
-class Extraction:
-    path: str
-    engine: str
-    pages: int
-    facts: DocumentFacts
-    rows: list[TaskRow]
-    layouts: list[TableLayout]
-    raw: RawDocument
-    problems: list[str] = field(default_factory=list)
-    cross_checked: list[int] = field(default_factory=list)
+_LAZY = {
+    "extract": "extractors.document",
+    "Extraction": "extractors.document",
+    "InputError": "extractors.inputs",
+}
 
 
-def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
-    """Read one PDF; raises :class:`InputError` (with an actionable message) for unusable files."""
-    settings = settings or ExtractSettings()
-    path = Path(path)
-    sniff(path)
-    integrity = check_structure(path)
-    try:
-        raw = get_backend(settings.engine).read(str(path), settings)
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer/camelot failures on damaged input
-        raise InputError(
-            f"The PDF could not be parsed ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
-            "damaged; get an intact copy or re-save it with a PDF printer."
-        ) from exc
-    if not any(page.n_chars for page in raw.pages):
-        raise InputError(
-            "The PDF has no text layer (scanned pages or images only): run OCR on it first "
-            "(e.g. `ocrmypdf -l vie in.pdf out.pdf`) and ingest the result."
-        )
-    asm = assemble(raw)
-    cross_checked: list[int] = []
-    if settings.cross_check and raw.engine == "pdfplumber":
-        asm, cross_checked = _second_opinion(str(path), raw, asm)
-    problems = list(integrity.problems)
-    if integrity.pages != len(raw.pages):
-        problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
-    return Extraction(
-        path=str(path),
-        engine=raw.engine,
-        pages=len(raw.pages),
-        facts=find_facts(raw),
-        rows=asm.rows,
-        layouts=asm.layouts,
-        raw=raw,
-        problems=problems,
-        cross_checked=cross_checked,
-    )
+if TYPE_CHECKING:
+    from extractors.document import Extraction, extract
+    from extractors.inputs import InputError
 
 
-def _second_opinion(path: str, raw: RawDocument, asm: Assembler) -> tuple[Assembler, list[int]]:
-    """Re-read doubtful pages with camelot; keep its grids where they yield more rows."""
-    pages = doubtful_pages(raw, asm)
-    if not pages:
-        return asm, []
-    found = CamelotBackend.tables(path, pages, {p.number: p.height for p in raw.pages})
-    if not found:
-        return asm, []
-    saved = {p.number: p.tables for p in raw.pages if p.number in found}
-    for page in raw.pages:
-        page.tables = found.get(page.number, page.tables)
-    retry = assemble(raw)
-    if len(retry.rows) > len(asm.rows):
-        return retry, sorted(found)
-    for page in raw.pages:
-        page.tables = saved.get(page.number, page.tables)
-    return asm, []
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'extractors' has no attribute {name!r}")

@@ -6,17 +6,26 @@ import csv
 import json
 import logging
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from extractors import ExtractSettings
-from pipeline.ingest import RunSummary, discover, ingest
+from pipeline.ingest import RunSummary, discover, ingest, reextract
+from pipeline.report import write_report
 from pipeline.store import StoreError
 
 app = typer.Typer(
@@ -65,7 +74,11 @@ def _summary_rows(summary: RunSummary) -> list[dict]:
 def _print_summary(summary: RunSummary, fmt: Format) -> None:
     rows = _summary_rows(summary)
     if fmt is Format.json:
-        payload = {"database": str(summary.database), "documents": rows}
+        payload = {
+            "database": str(summary.database),
+            "documents": rows,
+            "skipped": [s.__dict__ for s in summary.skipped],
+        }
         out_console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
         return
     if fmt is Format.csv:
@@ -86,7 +99,10 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
             f"[{style}]{r['status']}[/{style}]",
             f"{r['seconds']:.2f}",
         )
-    out_console.print(table)
+    if rows:
+        out_console.print(table)
+    if summary.skipped:
+        out_console.print(f"{len(summary.skipped)} file(s) skipped (unchanged; --force to redo).")
     failures = [r for r in rows if r["status"] != "ok"]
     if failures:
         out_console.print(f"[bold]{len(failures)} file(s) need attention:[/bold]")
@@ -95,64 +111,183 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
     out_console.print(f"DuckDB database: {summary.database}")
 
 
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+
+
+def _run(quiet: bool, fmt: Format, report: Path | None, call) -> None:
+    """Run an ingest-like call with a progress bar; print the summary; write the report."""
+    progress = _progress(quiet)
+    with progress:
+        bar = progress.add_task("planning", total=None, rate="")
+        started = time.monotonic()
+
+        def planned(n_jobs: int, n_skipped: int) -> None:
+            label = f"extracting ({n_skipped} unchanged, skipped)" if n_skipped else "extracting"
+            progress.update(bar, total=n_jobs, description=label)
+
+        def done(result) -> None:
+            progress.advance(bar)
+            n = progress.tasks[0].completed
+            progress.update(bar, rate=f"{n / max(time.monotonic() - started, 1e-9):.2f} doc/s")
+
+        try:
+            summary = call(on_plan=planned, on_result=done)
+        except StoreError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+        except (ValueError, RuntimeError) as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from exc
+    if report:
+        write_report(summary, report)
+    _print_summary(summary, fmt)
+
+
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Worker processes (local executor). Default: the machine's cores."),
+]
+TimeoutOpt = Annotated[
+    float | None, typer.Option(help="Stop a document after this many seconds and record it as failed.")
+]
+ExecutorOpt = Annotated[
+    Executor, typer.Option(help="local (processes on this machine) or dask (a running Dask cluster).")
+]
+SchedulerOpt = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")]
+ReportOpt = Annotated[Path | None, typer.Option(help="Write a JSON run report (every document, failures).")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")]
+
+
 @app.command("ingest")
 def ingest_cmd(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw."),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")] = Path(
-        "data/processed"
-    ),
+    out: OutOpt = Path("data/processed"),
     engine: Annotated[
         Engine, typer.Option(help="Table engine: pdfplumber (default) or camelot (lattice, vector rules).")
     ] = Engine.pdfplumber,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")] = Format.table,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    scheduler: SchedulerOpt = None,
+    force: Annotated[
+        bool, typer.Option(help="Extract again even files whose bytes and extractor are unchanged.")
+    ] = False,
+    report: ReportOpt = None,
+    fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
 ) -> None:
     """Extract every task row of each plan's appendix into Parquet and DuckDB.
 
     Each input gets one row in `documents` with status ok, partial (parsed, but no task
-    table or a damaged file) or failed (with an error saying what to do). Re-running on
-    the same files replaces their rows. Exit status is 0 unless the run itself cannot happen.
+    table or a damaged file) or failed (with an error saying what to do). Files whose
+    bytes and extractor version are unchanged since the last run are skipped; a file
+    whose bytes changed replaces its old rows. Each document is committed as soon as it
+    is done, so an interrupted run loses at most the documents in flight: run it again.
+    Exit status is 0 unless the run itself cannot happen.
 
     Examples:
 
       kehoach ingest                                  # data/raw -> data/processed
 
-      kehoach ingest plans/ --out /tmp/out --format json
+      kehoach ingest plans/ --out /tmp/out --jobs 8 --report run.json
 
-      kehoach ingest plan.pdf --engine camelot
+      kehoach ingest plans/ --executor dask --scheduler tcp://10.0.0.5:8786
+
+      kehoach ingest plan.pdf --engine camelot --force
     """
     paths = paths or [Path("data/raw")]
     try:
-        files = discover(paths)
+        discover(paths)
     except FileNotFoundError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
     settings = ExtractSettings(engine=engine.value)
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
+    _run(
+        quiet,
+        fmt,
+        report,
+        lambda **cb: ingest(
+            paths,
+            out,
+            settings,
+            jobs=jobs,
+            timeout=timeout,
+            executor=executor.value,
+            scheduler=scheduler,
+            force=force,
+            **cb,
+        ),
     )
-    with progress:
-        bar = progress.add_task("ingesting", total=len(files))
-        try:
-            summary = ingest(
-                [p for p, _ in files],
-                out,
-                settings,
-                on_result=lambda r: progress.update(bar, advance=1, description=r.document["file_name"][:40]),
-            )
-        except StoreError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-    _print_summary(summary, fmt)
+
+
+@app.command("reextract")
+def reextract_cmd(
+    out: OutOpt = Path("data/processed"),
+    all_: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help="Documents whose status is not ok.")] = False,
+    before_version: Annotated[
+        str | None, typer.Option(help="Documents extracted by an extractor older than this version.")
+    ] = None,
+    jobs: JobsOpt = None,
+    timeout: TimeoutOpt = None,
+    executor: ExecutorOpt = Executor.local,
+    scheduler: SchedulerOpt = None,
+    report: ReportOpt = None,
+    fmt: FormatOpt = Format.table,
+    quiet: QuietOpt = False,
+) -> None:
+    """Extract stored documents again from their source files (after an extractor change).
+
+    Choose exactly one of --all, --failed, --before-version V. Documents whose source file
+    is gone keep their rows and are listed as skipped.
+
+    Examples:
+
+      kehoach reextract --failed
+
+      kehoach reextract --before-version 0.2.0 --jobs 4 --report redo.json
+    """
+    chosen = [name for name, on in (("all", all_), ("failed", failed), ("before", before_version)) if on]
+    if len(chosen) != 1:
+        err.print("[red]error:[/red] choose exactly one of --all, --failed, --before-version V")
+        raise typer.Exit(2)
+    _run(
+        quiet,
+        fmt,
+        report,
+        lambda **cb: reextract(
+            out,
+            chosen[0],
+            before_version,
+            jobs=jobs,
+            timeout=timeout,
+            executor=executor.value,
+            scheduler=scheduler,
+            **cb,
+        ),
+    )
 
 
 @app.command("eval")

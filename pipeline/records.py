@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from extractors import EXTRACTOR_VERSION, Extraction
+from extractors import EXTRACTOR_VERSION
 from extractors.celltext import join_lines
 from extractors.model import FIELDS, TaskRow
 from normalizers.deadlines import parse_deadlines
@@ -17,6 +18,9 @@ from normalizers.legal_refs import find_legal_refs
 from normalizers.targets import find_targets, target_parts
 from normalizers.text import nfc, slug
 from normalizers.units import dictionary_version, normalize_units, unit_context
+
+if TYPE_CHECKING:
+    from extractors.document import Extraction
 
 #: contract column of each extracted field
 COLUMN_OF = {

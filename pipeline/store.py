@@ -13,13 +13,13 @@ the previous state readable and complete.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -79,13 +79,68 @@ def write_document(out: Path, result: DocResult) -> None:
             stale.unlink(missing_ok=True)
 
 
+#: columns of ``documents`` the batch needs to decide what to skip
+INDEX_COLUMNS = ["doc_id", "sha256", "source_path", "status", "extractor_version", "province_slug"]
+
+
+def load_index(out: Path) -> dict[str, dict]:
+    """doc_id -> the stored document's index columns, read from its Parquet file (the truth)."""
+    index: dict[str, dict] = {}
+    for path in (out / "parquet" / "documents").glob("province=*/*.parquet"):
+        try:
+            rows = pq.ParquetFile(path).read(columns=INDEX_COLUMNS).to_pylist()  # no dataset layer: fast start
+        except Exception as exc:  # an unreadable file means "not done": the document is redone
+            log.warning("ignoring unreadable %s: %s", path, exc)
+            continue
+        for row in rows:
+            index[row["doc_id"]] = row
+    return index
+
+
+def remove_document(out: Path, doc_id: str) -> None:
+    """Delete every file of a document (e.g. the file it came from has changed)."""
+    for path in existing_files(out, doc_id):
+        path.unlink(missing_ok=True)
+
+
 def parquet_glob(out: Path, table: str) -> str:
     return str((out / "parquet" / table).resolve() / "**" / "*.parquet")
 
 
+def parquet_state(out: Path) -> str:
+    """A fingerprint of the Parquet files (names, sizes, times): DuckDB is current when it matches."""
+    h = hashlib.sha256()
+    for path in sorted((out / "parquet").glob("*/province=*/*.parquet")):
+        st = path.stat()
+        h.update(f"{path.relative_to(out)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+STATE_NAME = ".kehoach-duckdb-state"
+
+
+def duckdb_is_current(out: Path) -> bool:
+    """True when the DuckDB file was last built from exactly the Parquet files now present.
+
+    Read from a small file written after each build (so a run with nothing to do does not
+    even load DuckDB); the same fingerprint is kept inside the database in ``kehoach_meta``.
+    """
+    state = out / STATE_NAME
+    if not (out / DB_NAME).exists() or not state.exists():
+        return False
+    return state.read_text(encoding="ascii").strip() == parquet_state(out)
+
+
 def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
-    """Rebuild the DuckDB tables from Parquet in one transaction."""
+    """Rebuild the DuckDB tables from Parquet in one transaction.
+
+    Rows of a document whose ``documents`` file is missing (a run killed between its files)
+    are left out, so the database only ever shows complete documents.
+    """
+    import duckdb  # here, not at module level: a run with nothing to do never needs it
+
     path = out / DB_NAME
+    state = parquet_state(out)
     con = duckdb.connect(str(path))
     try:
         con.execute("BEGIN TRANSACTION")
@@ -96,15 +151,22 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
             files = list((out / "parquet" / name).glob("province=*/*.parquet"))
             if files:
                 cols = ", ".join(f'"{f.name}"' for f in schema)
+                complete = "" if name == "documents" else " WHERE doc_id IN (SELECT doc_id FROM documents)"
                 con.execute(
                     f'INSERT INTO "{name}" SELECT {cols} FROM read_parquet(?, hive_partitioning=false, '
-                    "union_by_name=true)",
+                    f"union_by_name=true){complete}",
                     [parquet_glob(out, name)],
                 )
+        con.execute("CREATE OR REPLACE TABLE kehoach_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO kehoach_meta VALUES ('parquet_state', ?)", [state])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         con.close()
+    fd, tmp = tempfile.mkstemp(dir=out, prefix=".state-", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(state)
+    os.replace(tmp, out / STATE_NAME)
     return path

@@ -148,8 +148,8 @@ def test_tables_without_a_task_header_are_ignored():
 
 
 def test_camelot_second_opinion_recovers_a_page_the_primary_missed():
-    from extractors import _second_opinion
     from extractors.backends import ExtractSettings, PdfplumberBackend
+    from extractors.document import _second_opinion
     from tests.conftest import FIXTURES
 
     path = str(FIXTURES / "sonla-stttt-cchc-2023.pdf")
