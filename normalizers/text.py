@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _SPACES = re.compile(r"\s+")
@@ -49,6 +50,7 @@ def normalize_tone_marks(text: str) -> str:
     return _OLD_TONE.sub(_modern_tone, nfc(text))
 
 
+@lru_cache(maxsize=65536)
 def match_key(text: str) -> str:
     """Case-, tone-placement-, dash- and space-insensitive key that keeps diacritics."""
     text = normalize_tone_marks(nfc(text).replace("\u00d0", "Đ").replace("\u0110", "Đ"))
@@ -56,6 +58,7 @@ def match_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Accent-insensitive key: no diacritics, ``đ`` -> ``d``, lower case, single spaces."""
     text = nfc(text).replace("\u00d0", "Đ")

@@ -315,6 +315,7 @@ def _by_head(words: list[str], heads: list[str]) -> str | None:
 def unit_context(agency: str | None, province: str | None, cells: list[str], body: str = "") -> UnitContext:
     """Read a document's own conventions: its abbreviations and the departments it names."""
     ctx = UnitContext(agency=agency, province=province)
+    cells = list(dict.fromkeys(cells))  # merged cells repeat their text down many rows
     ctx.abbreviations = defined_abbreviations("\n".join([body, *cells]))
     for cell in cells:
         for m in split_units(cell):

@@ -75,7 +75,7 @@ def discover(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
     return found
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not an Exception: no handler on the way may swallow it
     pass
 
 

@@ -231,9 +231,13 @@ def unit_rows(document: dict, ex: Extraction, tasks: list[dict]) -> list[dict]:
     pslug = document["province_slug"] or "unknown"
     aslug = slug(document["agency"] or "") or "unknown"
     out = []
+    seen: dict[str | None, list] = {}
     for task in tasks:
         for role, column in (("lead", "lead_text"), ("partner", "partner_text")):
-            for position, unit in enumerate(normalize_units(task.get(column), ctx), start=1):
+            cell = task.get(column)
+            if cell not in seen:
+                seen[cell] = normalize_units(cell, ctx)
+            for position, unit in enumerate(seen[cell], start=1):
                 scope = f"{pslug}/{aslug}" if unit.kind in ("issuer", "internal", "group") else pslug
                 out.append(
                     {
