@@ -118,6 +118,8 @@ def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executo
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:8786")
         return DaskExecutor(scheduler)
+    if kind == "processes":  # a pool even for one worker (benchmarks compare like with like)
+        return ProcessExecutor(max(1, jobs))
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; choose local or dask")
     return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs)
