@@ -164,24 +164,33 @@ def _tagger():
 _HEADING = re.compile(r"^\s*(?:(?P<roman>[IVXL]+)|(?P<num>\d+(?:\.\d+)*)|(?P<letter>[a-zđ]))[.)]\s+\S")
 
 
-def target_parts(lines: list[str]) -> list[str]:
-    """The body's "Chỉ tiêu"/"Mục tiêu" parts: the lines under a heading that names them."""
+def target_sections(lines: list[str]) -> list[tuple[str, str]]:
+    """The body's "Chỉ tiêu"/"Mục tiêu" parts as ``(heading path, text)``.
+
+    The heading path joins the enclosing headings ("2. Cải cách thể chế > a) Chỉ tiêu"), so a
+    target can be placed in its reform area.
+    """
     stack: dict[int, str] = {}
-    parts: list[list[str]] = []
+    parts: list[tuple[str, list[str]]] = []
     inside = False
     for line in lines:
         m = _HEADING.match(line)
         if m and len(line) < 120 and not line.rstrip().endswith((",", ";")) and _looks_like_heading(line):
             level = 1 if m.group("roman") else 2 if m.group("num") else 3
             stack = {k: v for k, v in stack.items() if k < level}
-            stack[level] = line
+            stack[level] = line.strip()
             inside = any(re.search(r"\b(chi tieu|muc tieu)\b", fold(h)) for h in stack.values())
             if inside:
-                parts.append([])
+                parts.append((" > ".join(stack[k] for k in sorted(stack)), []))
             continue
         if inside:
-            parts[-1].append(line)
-    return [_paragraphs(p) for p in parts if p]
+            parts[-1][1].append(line)
+    return [(heading, _paragraphs(body)) for heading, body in parts if body]
+
+
+def target_parts(lines: list[str]) -> list[str]:
+    """The text of the body's "Chỉ tiêu"/"Mục tiêu" parts (see :func:`target_sections`)."""
+    return [text for _, text in target_sections(lines)]
 
 
 def _paragraphs(lines: list[str]) -> str:

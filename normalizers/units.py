@@ -38,6 +38,7 @@ class Unit:
     name: str  # canonical
     kind: str
     note: str | None = None
+    matched: str = "none"  # alias | document | abbreviation | head | none (see canonicalize)
 
 
 @dataclass
@@ -211,20 +212,38 @@ def expand_abbreviations(text: str, ctx: UnitContext | None = None) -> str:
     return " ".join(_expand_token(t, abbreviations) for t in text.split())
 
 
-def canonical_unit(name: str, ctx: UnitContext | None = None) -> str:
+def canonicalize(name: str, ctx: UnitContext | None = None) -> tuple[str, str]:
+    """Canonical name and how it was found.
+
+    ``alias`` (the dictionary's alias tables), ``document`` (a name or abbreviation the same
+    plan defines), ``abbreviation`` (dictionary abbreviations expanded), ``head`` (an unknown
+    name under a known head word: "Sở Nội vụ"), ``none`` (nothing recognised: a dictionary
+    candidate).
+    """
     ctx = ctx or UnitContext()
     d = dictionary()
-    name = expand_abbreviations(_clean(name), ctx)
-    if not name:
-        return ""
-    k = _key(name)
+    cleaned = _clean(name)
+    expanded = expand_abbreviations(cleaned, ctx)
+    if not expanded:
+        return "", "none"
+    k = _key(expanded)
     for table in ("internal_bare", "groups"):
         for alias, canon in d[table].items():
             if _key(alias) == k:
-                return _fill(canon, ctx)
+                return _fill(canon, ctx), "alias"
     if k in ctx.departments:
-        return ctx.departments[k]
-    return name[:1].upper() + name[1:]
+        return ctx.departments[k], "document"
+    canonical = expanded[:1].upper() + expanded[1:]
+    if expanded != cleaned:
+        own = any(t.rstrip(",.;:") in ctx.abbreviations for t in cleaned.split())
+        return canonical, "document" if own else "abbreviation"
+    if _starts_with_any(canonical, d["head_words"]) or match_key(canonical).startswith("các "):
+        return canonical, "head"
+    return canonical, "none"
+
+
+def canonical_unit(name: str, ctx: UnitContext | None = None) -> str:
+    return canonicalize(name, ctx)[0]
 
 
 def _fill(template: str, ctx: UnitContext) -> str:
@@ -271,9 +290,9 @@ def normalize_units(text: str | None, ctx: UnitContext | None = None) -> list[Un
     ctx = ctx or UnitContext()
     out = []
     for m in split_units(text):
-        name = canonical_unit(m.name, ctx)
+        name, matched = canonicalize(m.name, ctx)
         if name:
-            out.append(Unit(m.raw, name, unit_kind(name, ctx), m.note))
+            out.append(Unit(m.raw, name, unit_kind(name, ctx), m.note, matched))
     return out
 
 

@@ -31,10 +31,7 @@ import os
 from pathlib import Path
 
 import duckdb
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 DB = Path(os.environ.get("KEHOACH_DB", "../data/processed/kehoach.duckdb")).resolve()
 FIGURES = Path(os.environ.get("KEHOACH_FIGURES", "figures")).resolve()

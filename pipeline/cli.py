@@ -290,6 +290,99 @@ def reextract_cmd(
     )
 
 
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    parquet = "parquet"
+
+
+@app.command("query")
+def query_cmd(
+    sql: Annotated[str, typer.Argument(help="SQL to run on kehoach.duckdb (read-only).")],
+    out: OutOpt = Path("data/processed"),
+    fmt: Annotated[
+        QueryFormat, typer.Option("--format", "-f", help="table, csv, json, or parquet (needs --output).")
+    ] = QueryFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the result to this file.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows shown in table format (all rows in the other formats).")] = 50,
+) -> None:
+    """Run SQL on the database, read-only (tables, views and macros of the README).
+
+    Examples:
+
+      kehoach query "select province, reform_area, tasks from v_section_mix order by 1, 3 desc"
+
+      kehoach query "select * from v_unit_load" --format csv --output unit_load.csv
+
+      kehoach query "select * from province_tasks('Bắc Kạn')" --format parquet --output backan.parquet
+    """
+    from pipeline import query
+
+    try:
+        if fmt is QueryFormat.parquet:
+            if not output:
+                err.print("[red]error:[/red] --format parquet needs --output FILE.parquet")
+                raise typer.Exit(2)
+            n = query.to_parquet(out, sql, output)
+            err.print(f"{n} rows written to {output}")
+            return
+        columns, rows = query.run(out, sql)
+    except query.QueryError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if fmt is QueryFormat.table and not output:
+        table = Table(show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows[:limit]:
+            table.add_row(*("" if v is None else str(v) for v in r))
+        out_console.print(table)
+        if len(rows) > limit:
+            err.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+        return
+    text = query.to_json(columns, rows) if fmt is QueryFormat.json else query.to_csv(columns, rows)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"{len(rows)} rows written to {output}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command("status")
+def status_cmd(
+    out: OutOpt = Path("data/processed"),
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+) -> None:
+    """What the output folder holds: documents by status, tasks, failures, extractor versions.
+
+    Example: kehoach status --out data/processed
+    """
+    from pipeline import query
+
+    try:
+        info = query.status(out)
+    except query.QueryError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if fmt is not Format.table:
+        out_console.print_json(json.dumps(info, ensure_ascii=False, default=str))
+        return
+    out_console.print(f"[bold]{info['database']}[/bold]")
+    by_status = ", ".join(f"{k} {v}" for k, v in sorted(info["by_status"].items()))
+    out_console.print(f"documents: {info['documents']} ({by_status})")
+    counts = ", ".join(f"{k} {info[k]}" for k in ("task_units", "task_deadlines", "legal_refs", "targets"))
+    out_console.print(f"tasks: {info['tasks']}; {counts}")
+    versions = ", ".join(f"{v}: {n}" for v, n in info["extractor_versions"].items())
+    out_console.print(f"extractor versions: {versions}; last extraction {info['last_extracted_at']}")
+    table = Table("province", "documents", "tasks")
+    for p in info["provinces"]:
+        table.add_row(p["province"] or "(unknown)", str(p["documents"]), str(p["tasks"]))
+    out_console.print(table)
+    for f in info["failures"]:
+        out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
+
+
 @app.command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],

@@ -217,6 +217,7 @@ def ingest(
     args = ((str(j.path), j.given, asdict(settings), timeout) for j in todo)
     for (_, given, _, _), result in runner.map_unordered(run_job, args):
         store.write_document(out, result)
+        result.tables = {}  # committed: keep only the document row, so a long batch's memory stays flat
         old = replaces.get(given)
         if old and old != result.doc_id:
             store.remove_document(out, old)

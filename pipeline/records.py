@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from extractors import EXTRACTOR_VERSION
 from extractors.celltext import join_lines
 from extractors.model import FIELDS, TaskRow
+from normalizers.admin import province_after_2025
 from normalizers.deadlines import parse_deadlines
 from normalizers.legal_refs import find_legal_refs
-from normalizers.targets import find_targets, target_parts
+from normalizers.targets import find_targets, target_sections
 from normalizers.text import nfc, slug
 from normalizers.units import dictionary_version, normalize_units, unit_context
 
@@ -98,6 +99,7 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
         "cross_checked_pages": [],
         "columns": [],
         "unit_dictionary_version": dictionary_version(),
+        "province_2025": None,
     }
 
 
@@ -108,6 +110,7 @@ def document_row(base: dict, ex: Extraction) -> dict:
         pages=ex.pages,
         province=f.province,
         province_slug=slug(f.province) if f.province else "unknown",
+        province_2025=province_after_2025(f.province),
         agency=f.agency,
         plan_year=f.plan_year,
         title=f.title,
@@ -249,6 +252,7 @@ def unit_rows(document: dict, ex: Extraction, tasks: list[dict]) -> list[dict]:
                         "unit_name": unit.name,
                         "unit_kind": unit.kind,
                         "unit_note": unit.note,
+                        "matched": unit.matched,
                         "province": document["province"],
                         "unit_key": slug(unit.name) if unit.kind == "central" else f"{scope}/{slug(unit.name)}",
                     }
@@ -281,17 +285,17 @@ def deadline_rows(document: dict, tasks: list[dict]) -> list[dict]:
 
 def target_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
     """Targets of the body's "Chỉ tiêu"/"Mục tiêu" parts, then of each distinct objective cell."""
-    sources: list[tuple[int | None, str | None, str, str | None]] = [
-        (None, None, part, None) for part in target_parts(body_lines(ex))
+    sources: list[tuple[int | None, str | None, str, str | None, str | None]] = [
+        (None, None, text, None, heading) for heading, text in target_sections(body_lines(ex))
     ]
     seen: set[str] = set()
     for task in tasks:
         objective = task.get("objective")
         if objective and objective not in seen:  # a merged objective repeats down its rows: count it once
             seen.add(objective)
-            sources.append((task["row_no"], "objective", objective, task.get("task")))
+            sources.append((task["row_no"], "objective", objective, task.get("task"), task.get("section_title")))
     out = []
-    for row_no, column, text, fallback in sources:
+    for row_no, column, text, fallback, section in sources:
         for t in find_targets(text):
             out.append(
                 {
@@ -303,6 +307,7 @@ def target_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
                     "subject": t.subject or _strip_numbering(fallback),
                     "subject_head": t.subject_head,
                     "scope": t.scope,
+                    "section": section,
                     "raw": t.raw,
                 }
             )

@@ -32,6 +32,7 @@ DOCUMENTS = pa.schema(
         ("cross_checked_pages", pa.list_(pa.int32())),
         ("columns", pa.list_(pa.string())),
         ("unit_dictionary_version", pa.string()),
+        ("province_2025", pa.string()),  # the province it belongs to since the 1/7/2025 merger
     ]
 )
 
@@ -98,6 +99,7 @@ TASK_UNITS = pa.schema(
         ("unit_name", pa.string()),  # canonical, abbreviations expanded
         ("unit_kind", pa.string()),  # issuer internal provincial local central enterprise group other
         ("unit_note", pa.string()),  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
+        ("matched", pa.string()),  # how the name was found: alias, abbreviation, document, none
         ("province", pa.string()),  # issuing province: "Văn phòng Sở" of two provinces never merges
         ("unit_key", pa.string()),  # ASCII key for joins, scoped by province (and agency for its own units)
     ]
@@ -129,6 +131,7 @@ TARGETS = pa.schema(
         ("subject", pa.string()),
         ("subject_head", pa.string()),
         ("scope", pa.string()),  # "Cấp tỉnh", "cấp xã"
+        ("section", pa.string()),  # body: the headings above it; cells: the task's section title
         ("raw", pa.string()),
     ]
 )

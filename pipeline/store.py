@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline import views
 from pipeline.records import DocResult
 from pipeline.schema import TABLES, ddl
 
@@ -144,6 +145,7 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
     con = duckdb.connect(str(path))
     try:
         con.execute("BEGIN TRANSACTION")
+        views.drop(con)  # views read the tables rebuilt below
         for name in tables:
             schema = TABLES[name]
             con.execute(f'DROP TABLE IF EXISTS "{name}"')  # the schema may have grown since the last run
@@ -157,6 +159,7 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
                     f"union_by_name=true){complete}",
                     [parquet_glob(out, name)],
                 )
+        views.create(con)
         con.execute("CREATE OR REPLACE TABLE kehoach_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         con.execute("INSERT INTO kehoach_meta VALUES ('parquet_state', ?)", [state])
         con.execute("COMMIT")

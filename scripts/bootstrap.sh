@@ -26,6 +26,6 @@ fi
 stamp=.venv/.kehoach-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e '.[dev,cluster]'
+  .venv/bin/python -m pip install -q -e '.[dev,cluster,notebooks]'
   touch "$stamp"
 fi

@@ -1,0 +1,221 @@
+"""Comparison views: expected values computed from the gold files (and reviewed golden unit files),
+never from the views themselves."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+import duckdb
+import pytest
+
+from normalizers.admin import _data, province_after_2025, reform_area
+from pipeline import views
+from pipeline.schema import TABLES, ddl
+from tests.conftest import GOLDEN, PLANS, gold
+
+# Each layout's section titles, mapped by hand onto the national reform areas.
+AREA_OF_TITLE = {
+    "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CCHC": "Chỉ đạo, điều hành",
+    "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH": "Chỉ đạo, điều hành",
+    "CẢI CÁCH THỂ CHẾ": "Cải cách thể chế",
+    "CẢI CÁCH THỦ TỤC HÀNH CHÍNH": "Cải cách thủ tục hành chính",
+    "CẢI CÁCH TỔ CHỨC BỘ MÁY HÀNH CHÍNH NHÀ NƯỚC": "Cải cách tổ chức bộ máy",
+    "CẢI CÁCH TỔ CHỨC BỘ MÁY": "Cải cách tổ chức bộ máy",
+    "CẢI CÁCH CÔNG VỤ": "Cải cách chế độ công vụ",
+    "CẢI CÁCH CHẾ ĐỘ CÔNG VỤ": "Cải cách chế độ công vụ",
+    "CẢI CÁCH TÀI CHÍNH CÔNG": "Cải cách tài chính công",
+    "XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH PHỦ ĐIỆN TỬ": "Xây dựng chính quyền điện tử, chính quyền số",
+    "XÂY DỰNG VÀ PHÁT TRIỂN CHÍNH QUYỀN ĐIỆN TỬ, CHÍNH QUYỀN SỐ": "Xây dựng chính quyền điện tử, chính quyền số",
+}
+# Dated deadline cells of the gold files -> the quarters their expressions end in (read by hand).
+QUARTERS_OF_CELL = {
+    "- Ban hành kế hoạch chậm nhất ngày 10/01/2023\n- Báo cáo quý, 6 tháng, một năm gửi trước ngày 15 "
+    "của tháng cuối kỳ báo cáo.": ["2023-Q1"],
+    "- Triển khai thực hiện trong năm;\n- Báo cáo theo quy định": ["2023-Q4"],
+    "Quý IV/2023": ["2023-Q4"],
+    "Tháng 01/2023": ["2023-Q1"],
+    "- Ban hành kế hoạch trong tháng 12/2022\n- Báo cáo kết quả thực hiện theo quy định.": ["2022-Q4"],
+    "Ban hành Kế hoạch tháng 12/2022; Triển khai thực hiện trong năm 2023": ["2022-Q4", "2023-Q4"],
+    "Theo yêu cầu phối hợp của Sở Tư pháp (Trong năm 2023 – 2024)": ["2024-Q4"],
+    "Ban hành kế hoạch trước 30/01/2023": ["2023-Q1"],
+    "UBND tỉnh ban hành báo cáo Bộ Tư pháp trước 10/12/2023": ["2023-Q4"],
+    "Ban hành Kế hoạch rà soát (chậm nhất 15 ngày kể từ ngày UBND tỉnh ban hành kế hoạch); báo cáo kết quả "
+    "thực hiện trước 31/3/2023": ["2023-Q1"],
+    "Trong năm 2023": ["2023-Q4"],
+    "Năm 2023": ["2023-Q4"],
+    "Quý III - IV/2023": ["2023-Q4"],
+    "Nội dung xây dựng hồ sơ dự thảo Nghị quyết HĐND hoàn thành trong quý II/2023; Nội dung xây dựng định "
+    "mức KTKT thực hiện thường xuyên, hàng năm": ["2023-Q2"],
+    "Giai đoạn 2023 - 2025": ["2025-Q4"],
+    "Giai đoạn 2022-2023": ["2023-Q4"],
+    "Trong năm 2023 (theo lộ trình của các bộ, ngành quản lý các HTTT)": ["2023-Q4"],
+    "Giai đoạn 2022 - 2025": ["2025-Q4"],
+    "Tháng 6/2023": ["2023-Q2"],
+    "Quý III/2023": ["2023-Q3"],
+    "Quý I/2023": ["2023-Q1"],
+    "Ban hành Kế hoạch tháng 01/2023; Triển khai thực hiện trong năm 2023": ["2023-Q1", "2023-Q4"],
+    "Tháng 12/2023": ["2023-Q4"],
+}
+
+
+@pytest.fixture(scope="module")
+def con(ingested):
+    c = duckdb.connect(str(ingested / "kehoach.duckdb"), read_only=True)
+    yield c
+    c.close()
+
+
+def province(key: str) -> str:
+    return gold(key)["doc"]["province"]
+
+
+def test_v_tasks_carries_document_facts(con):
+    got = dict(con.execute("select province, count(*) from v_tasks group by 1").fetchall())
+    assert got == {province(k): len(gold(k)["appendix"]["rows"]) for k in PLANS}
+    merged = dict(con.execute("select distinct province, province_2025 from v_tasks").fetchall())
+    assert merged == {"Sơn La": "Sơn La", "Bắc Kạn": "Thái Nguyên"}
+    years = {r[0] for r in con.execute("select distinct plan_year from v_tasks").fetchall()}
+    assert years == {gold(k)["doc"]["plan_year"] for k in PLANS}
+
+
+def test_v_section_mix_maps_titles_onto_reform_areas(con):
+    expected = Counter(
+        (province(k), AREA_OF_TITLE[r["section_title"]]) for k in PLANS for r in gold(k)["appendix"]["rows"]
+    )
+    got = {(p, a): n for p, a, n in con.execute("select province, reform_area, tasks from v_section_mix").fetchall()}
+    assert got == dict(expected)
+    for p, total in con.execute("select province, sum(share_pct) from v_section_mix group by 1").fetchall():
+        assert abs(total - 100) < 0.5, p
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("II CẢI CÁCH THỂ CHẾ", "II. CẢI CÁCH THỂ CHẾ"), ("Cải cách công vụ", "Cải cách chế độ công vụ")],
+)
+def test_title_variants_are_one_area(con, a, b):
+    sql_a, sql_b = con.execute("select reform_area(?), reform_area(?)", [a, b]).fetchone()
+    assert sql_a == sql_b == reform_area(a)[1] == reform_area(b)[1]
+
+
+def _golden_units(key: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    current = None
+    for line in (GOLDEN / "units" / f"{key}.txt").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(lead|partner) rows [\d,]+: (.*)$", line)
+        if m:
+            current = (m.group(1), eval(m.group(2)))  # noqa: S307 - repr() strings written by the golden test
+            out[current] = []
+        elif line.startswith("    ") and current:
+            canon, kind = re.match(r"^    .* => (.*) \[(\w+)\]", line).groups()
+            out[current].append((canon, kind))
+    return out
+
+
+def test_v_unit_load_counts_lead_and_partner_tasks(con):
+    expected: dict[tuple, dict[str, set]] = defaultdict(lambda: {"lead": set(), "partner": set()})
+    for k in PLANS:
+        units = _golden_units(k)
+        for r in gold(k)["appendix"]["rows"]:
+            for role in ("lead", "partner"):
+                for canon, kind in units.get((role, r[role]), []):
+                    expected[(province(k), canon, kind)][role].add(r["row_no"])
+    got = con.execute("select province, unit_name, unit_kind, lead_tasks, partner_tasks from v_unit_load").fetchall()
+    assert sorted(got) == sorted((*key, len(v["lead"]), len(v["partner"])) for key, v in expected.items())
+
+
+def test_v_deadline_calendar(con):
+    expected: Counter = Counter()
+    continuous: Counter = Counter()
+    for k in PLANS:
+        for r in gold(k)["appendix"]["rows"]:
+            for quarter in set(QUARTERS_OF_CELL.get(r["deadline"], [])):
+                expected[(province(k), quarter)] += 1
+            if "thường xuyên" in r["deadline"].lower():
+                continuous[province(k)] += 1
+    got = con.execute(
+        "select province, due_quarter, sum(tasks) from v_deadline_calendar where timing = 'dated' group by all"
+    ).fetchall()
+    # a task with two expressions in one quarter is one task there: count distinct rows per quarter
+    got_rows = con.execute(
+        """select d.province, year(k.end_date) || '-Q' || quarter(k.end_date), count(distinct k.row_no)
+           from task_deadlines k join documents d using (doc_id) where k.end_date is not null group by all"""
+    ).fetchall()
+    assert {(p, q): n for p, q, n in got_rows} == dict(expected)
+    assert sum(n for *_, n in got) >= sum(expected.values())
+    cont = dict(
+        con.execute("select province, sum(tasks) from v_deadline_calendar where timing = 'continuous' group by 1")
+    .fetchall())
+    assert cont == dict(continuous)
+
+
+def _synthetic_db():
+    """Two provinces citing one document: the shared-reference view must find it."""
+    con = duckdb.connect()
+    for name, schema in TABLES.items():
+        con.execute(ddl(name, schema))
+    for doc_id, prov in (("a", "Sơn La"), ("b", "Bắc Kạn"), ("c", "Sơn La")):
+        con.execute("insert into documents (doc_id, province, status) values (?, ?, 'ok')", [doc_id, prov])
+    refs = [("a", "107/2020/NĐ-CP"), ("b", "107/2020/NĐ-CP"), ("c", "107/2020/NĐ-CP"), ("a", "866/KH-UBND")]
+    for doc_id, number in refs:
+        con.execute(
+            "insert into legal_refs (doc_id, doc_type, number, issuer, year) values (?, 'Nghị định', ?, 'Chính phủ', 2020)",
+            [doc_id, number],
+        )
+    views.create(con)
+    return con
+
+
+def test_v_shared_refs(con):
+    numbers = [{r["number"] for r in gold(k)["legal_refs"] if r["number"]} for k in PLANS]
+    shared = con.execute("select number from v_shared_refs").fetchall()
+    assert {n for (n,) in shared} == set.intersection(*numbers)  # the two samples share none
+    syn = _synthetic_db()
+    rows = syn.execute("select number, provinces, province_list, documents, citations from v_shared_refs").fetchall()
+    assert rows == [("107/2020/NĐ-CP", 2, ["Bắc Kạn", "Sơn La"], 3, 3)]
+
+
+def test_v_targets_body_parts_by_area(con):
+    """Sơn La's body targets: every '%' in bullets under a 'Chỉ tiêu'/'Mục tiêu' heading, by area."""
+    expected: Counter = Counter()
+    area = None
+    inside = False
+    for block in gold("sonla-stttt-cchc-2023")["body"]:
+        text = block["text"]
+        if block["kind"] == "heading":
+            if re.match(r"^\d+\. ", text):
+                area = AREA_OF_TITLE.get(text.split(". ", 1)[1].upper().split(" (")[0])
+                inside = False
+            elif re.match(r"^[IVX]+\. ", text):
+                area, inside = None, False
+            else:
+                inside = bool(re.search(r"Chỉ tiêu|Mục tiêu", text))
+        elif inside:
+            expected[area] += text.count("%")
+    got = dict(
+        con.execute(
+            "select reform_area, count(*) from v_targets where province = 'Sơn La' and row_no is null group by 1"
+        ).fetchall()
+    )
+    assert got == dict(expected)
+
+
+def test_v_targets_objective_cells(con):
+    """Bắc Kạn's objective cells: the gold's percentages, less the two the renderer clipped from the PDF."""
+    cells = dict.fromkeys(r["objective"] for r in gold("backan-stttt-cchc-2023")["appendix"]["rows"] if r["objective"])
+    want = Counter(float(m) for c in cells for m in re.findall(r"(\d+(?:[.,]\d+)?)\s*%", c))
+    got = Counter(
+        p for (p,) in con.execute("select percent from v_targets where province = 'Bắc Kạn' and field = 'objective'")
+    )
+    assert want - got == Counter({85.0: 1, 30.0: 1})  # "…công lập đạt tối thiểu 85%", "…đạt từ 30% trở lên"
+    assert not got - want
+
+
+def test_province_merger_data():
+    assert province_after_2025("Bắc Kạn") == "Thái Nguyên"
+    assert province_after_2025("tỉnh Hoà Bình") == "Phú Thọ"
+    assert province_after_2025("Thừa Thiên Huế") == "Huế"
+    assert province_after_2025("Sơn La") == "Sơn La"
+    data = _data("provinces_2025")
+    before = [p for names in data["provinces"].values() for p in names if p != "Huế"]
+    assert len(data["provinces"]) == 34 and len(set(before)) == 63
