@@ -31,7 +31,7 @@ class Target:
 
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SCOPED = re.compile(r"(?P<scope>[^\s:;,.()][^:;,()]{0,40}?)\s*:\s*(?P<n>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
-_NUMBERING = re.compile(r"^\s*(?:[-+•]\s*|\d+(?:\.\d+)*\.?\s+|[a-zđ]\)\s*)+")
+_NUMBERING = re.compile(r"^\s*(?:[-+•]\s*|\d+(?:\.\d+)*\.\s+(?!%)|[a-zđ]\)\s*)+")  # "1.3. ", "a) ", "- "
 _LEAD_IN = re.compile(
     r"^(?:phấn đấu|hoàn thành|đảm bảo|bảo đảm|trong đó,?|ít nhất|tối thiểu|trên|đạt)\s+", re.IGNORECASE
 )

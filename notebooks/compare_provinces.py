@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -86,7 +88,8 @@ load = con.sql(
 ).df()
 top = load.groupby("province").head(5)
 fig, axes = plt.subplots(1, top.province.nunique(), figsize=(11, 3.8), sharex=True)
-for ax, (province, rows) in zip(list(axes) if hasattr(axes, "__len__") else [axes], top.groupby("province")):
+axes = list(axes) if hasattr(axes, "__len__") else [axes]
+for ax, (province, rows) in zip(axes, top.groupby("province"), strict=True):
     ax.barh(rows.unit_name.str.slice(0, 38)[::-1], rows.lead_tasks[::-1], color="tab:blue")
     ax.set_title(province)
     ax.set_xlabel("nhiệm vụ chủ trì / lead tasks")

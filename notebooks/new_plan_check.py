@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -85,12 +87,18 @@ per_page
 
 # %%
 columns = ["tt", "objective", "task", "activity", "output", "lead_text", "partner_text", "deadline_text", "budget_text"]
-empty = con.execute(
-    "select " + ", ".join(f"count(*) filter (where {c} = '') as {c}" for c in columns)
-    + ", " + ", ".join(f"count({c}) as n_{c}" for c in columns)
-    + " from tasks where doc_id = ?",
-    [DOC],
-).df().iloc[0]
+empty = (
+    con.execute(
+        "select "
+        + ", ".join(f"count(*) filter (where {c} = '') as {c}" for c in columns)
+        + ", "
+        + ", ".join(f"count({c}) as n_{c}" for c in columns)
+        + " from tasks where doc_id = ?",
+        [DOC],
+    )
+    .df()
+    .iloc[0]
+)
 rows = [(c, int(empty[c]), int(empty[f"n_{c}"])) for c in columns if empty[f"n_{c}"]]
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.bar([c for c, _, _ in rows], [100 * e / n for _, e, n in rows], color="tab:orange")

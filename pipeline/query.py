@@ -61,7 +61,7 @@ def to_parquet(out: Path, sql: str, dest: Path) -> int:
 
     con = connect(out)
     try:
-        table = con.execute(sql).fetch_arrow_table()
+        table = con.sql(sql).to_arrow_table()
     except duckdb.Error as exc:
         raise QueryError(str(exc).splitlines()[0]) from exc
     finally:
@@ -82,14 +82,16 @@ def status(out: Path) -> dict[str, Any]:
     try:
         one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
         by_status = dict(con.execute("select status, count(*) from documents group by 1").fetchall())
-        versions = dict(con.execute("select extractor_version, count(*) from documents group by 1 order by 1").fetchall())
+        versions = dict(
+            con.execute("select extractor_version, count(*) from documents group by 1 order by 1").fetchall()
+        )
         provinces = con.execute(
             "select province, count(*), sum(n_tasks) from documents group by 1 order by 1"
         ).fetchall()
         failures = con.execute(
             "select source_path, status, error from documents where status <> 'ok' order by source_path"
         ).fetchall()
-        last = one("select max(extracted_at) from documents")[0]
+        last = one("select cast(max(extracted_at) as varchar) from documents")[0]
         return {
             "database": str(out / DB_NAME),
             "documents": sum(by_status.values()),

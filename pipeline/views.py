@@ -57,7 +57,7 @@ VIEW_SQL = {
     "v_section_mix": """
         SELECT province, province_2025, plan_year, area_code, reform_area, count(*) AS tasks,
                round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY province, plan_year), 1) AS share_pct
-        FROM v_tasks GROUP BY ALL""",
+        FROM v_tasks GROUP BY province, province_2025, plan_year, area_code, reform_area""",
     "v_unit_load": """
         SELECT d.province, d.province_2025, u.unit_name, u.unit_kind, u.unit_key,
                count(DISTINCT (u.doc_id, u.row_no)) FILTER (WHERE u.role = 'lead') AS lead_tasks,

@@ -158,3 +158,22 @@ def test_total_and_canonical_is_idempotent(text):
 def test_total_on_unit_like_noise(text):
     normalize_units(text, SO)
     defined_abbreviations(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "matched"),
+    [
+        ("Văn phòng", "alias"),
+        ("Phòng CNTT-BCVT", "abbreviation"),
+        ("Sở Nội vụ", "head"),
+        ("Nhóm công tác đặc biệt", "none"),
+    ],
+)
+def test_how_a_name_was_found(raw, matched):
+    [unit] = normalize_units(raw, SO)
+    assert unit.matched == matched
+
+
+def test_names_the_document_defines_are_marked_document():
+    ctx = unit_context(SO.agency, SO.province, ["Phòng Quản lý Bưu chính"], "Trung tâm giám sát an toàn (SOC)")
+    assert [u.matched for u in normalize_units("SOC; Quản lý Bưu chính", ctx)] == ["document", "document"]

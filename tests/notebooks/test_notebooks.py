@@ -21,9 +21,13 @@ def test_notebook_executes_with_figures(name, ingested, tmp_path, monkeypatch):
     assert [c.source for c in nb.cells] == [c.source for c in paired.cells], "run: jupytext --sync notebooks/*.py"
     monkeypatch.setenv("KEHOACH_DB", str(ingested / "kehoach.duckdb"))
     monkeypatch.setenv("KEHOACH_FIGURES", str(tmp_path))
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    )
     client.execute()
-    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    images = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+    ]
     assert len(images) >= (5 if name == "compare_provinces" else 2)
     assert list(tmp_path.glob("*.png"))
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]

@@ -20,7 +20,16 @@ def test_query_formats(ingested, tmp_path):
     as_json = run_cli("query", sql, "--out", str(ingested), "--format", "json")
     assert json.loads(as_json.stdout) == [{"province": "Bắc Kạn", "n": 57}, {"province": "Sơn La", "n": 43}]
     dest = tmp_path / "r.parquet"
-    as_parquet = run_cli("query", "select * from province_tasks('Sơn La')", "--out", str(ingested), "-f", "parquet", "--output", str(dest))
+    as_parquet = run_cli(
+        "query",
+        "select * from province_tasks('Sơn La')",
+        "--out",
+        str(ingested),
+        "-f",
+        "parquet",
+        "--output",
+        str(dest),
+    )
     assert as_parquet.exit_code == 0 and pq.read_table(dest).num_rows == 43
 
 

@@ -144,8 +144,10 @@ def test_v_deadline_calendar(con):
     assert {(p, q): n for p, q, n in got_rows} == dict(expected)
     assert sum(n for *_, n in got) >= sum(expected.values())
     cont = dict(
-        con.execute("select province, sum(tasks) from v_deadline_calendar where timing = 'continuous' group by 1")
-    .fetchall())
+        con.execute(
+            "select province, sum(tasks) from v_deadline_calendar where timing = 'continuous' group by 1"
+        ).fetchall()
+    )
     assert cont == dict(continuous)
 
 
@@ -159,7 +161,8 @@ def _synthetic_db():
     refs = [("a", "107/2020/NĐ-CP"), ("b", "107/2020/NĐ-CP"), ("c", "107/2020/NĐ-CP"), ("a", "866/KH-UBND")]
     for doc_id, number in refs:
         con.execute(
-            "insert into legal_refs (doc_id, doc_type, number, issuer, year) values (?, 'Nghị định', ?, 'Chính phủ', 2020)",
+            "insert into legal_refs (doc_id, doc_type, number, issuer, year) "
+            "values (?, 'Nghị định', ?, 'Chính phủ', 2020)",
             [doc_id, number],
         )
     views.create(con)
@@ -205,7 +208,10 @@ def test_v_targets_objective_cells(con):
     cells = dict.fromkeys(r["objective"] for r in gold("backan-stttt-cchc-2023")["appendix"]["rows"] if r["objective"])
     want = Counter(float(m) for c in cells for m in re.findall(r"(\d+(?:[.,]\d+)?)\s*%", c))
     got = Counter(
-        p for (p,) in con.execute("select percent from v_targets where province = 'Bắc Kạn' and field = 'objective'")
+        p
+        for (p,) in con.execute(
+            "select percent from v_targets where province = 'Bắc Kạn' and field = 'objective'"
+        ).fetchall()
     )
     assert want - got == Counter({85.0: 1, 30.0: 1})  # "…công lập đạt tối thiểu 85%", "…đạt từ 30% trở lên"
     assert not got - want
