@@ -171,10 +171,11 @@ con.sql(
 # %%
 targets = con.sql("select province, reform_area, percent, comparator, subject from v_targets").df()
 fig, ax = plt.subplots(figsize=(8, 3.8))
-groups = [g.percent.values for _, g in targets.groupby("province")]
-ax.boxplot(groups, vert=False)
-ax.set_yticks(range(1, len(groups) + 1), [p for p, _ in targets.groupby("province")])
+by_province = list(targets.groupby("province"))
+ax.hist([g.percent.values for _, g in by_province], bins=range(0, 105, 5), label=[p for p, _ in by_province])
+ax.legend()
 ax.set_xlabel("chỉ tiêu (%) / target (%)")
+ax.set_ylabel("số chỉ tiêu / targets")
 ax.set_title("Phân bố chỉ tiêu — target distribution")
 show(fig, "targets")
 targets.groupby(["province", "reform_area"]).percent.agg(["count", "median", "min"]).reset_index()

@@ -50,3 +50,38 @@ def test_status(ingested):
     assert list(info["extractor_versions"]) == [__import__("extractors").EXTRACTOR_VERSION]
     table = run_cli("status", "--out", str(ingested))
     assert table.exit_code == 0 and "documents: 2" in table.output
+
+
+def readme_queries() -> list[tuple[str, list[str]]]:
+    """The README's `$ kehoach query "…"` examples with the output printed under them."""
+    from tests.conftest import ROOT
+
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    out, i = [], 0
+    while i < len(lines):
+        if lines[i].startswith("    $ kehoach query "):
+            command = lines[i][len("    $ kehoach query ") :]
+            i += 1
+            while lines[i].startswith("                     "):
+                command += " " + lines[i].strip()
+                i += 1
+            expected = []
+            while i < len(lines) and lines[i].startswith("    ") and not lines[i].startswith("    $"):
+                expected.append(lines[i][4:])
+                i += 1
+            out.append((command, expected))
+        else:
+            i += 1
+    return out
+
+
+def test_readme_query_examples_print_what_the_readme_shows(ingested):
+    import shlex
+
+    examples = readme_queries()
+    assert len(examples) >= 3
+    for command, expected in examples:
+        args = shlex.split(command)
+        result = run_cli("query", *args, "--out", str(ingested))
+        assert result.exit_code == 0, result.output
+        assert result.stdout.splitlines() == expected, command
