@@ -8,7 +8,7 @@ from pathlib import Path
 from extractors.assemble import Assembler, assemble, doubtful_pages
 from extractors.backends import CamelotBackend, ExtractSettings, get_backend
 from extractors.facts import find_facts
-from extractors.inputs import InputError, check_structure, sniff
+from extractors.inputs import InputError, check_structure, file_kind, sniff
 from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
 
 
@@ -29,6 +29,9 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     """Read one PDF; raises :class:`InputError` (with an actionable message) for unusable files."""
     settings = settings or ExtractSettings()
     path = Path(path)
+    kind = file_kind(path)
+    if kind in ("docx", "doc"):
+        return _extract_word(path, kind, settings)
     sniff(path)
     integrity = check_structure(path)
     try:
@@ -82,3 +85,33 @@ def _second_opinion(path: str, raw: RawDocument, asm: Assembler) -> tuple[Assemb
     for page in raw.pages:
         page.tables = saved.get(page.number, page.tables)
     return asm, []
+
+
+def _extract_word(path: Path, kind: str, settings: ExtractSettings) -> Extraction:
+    """Word files: tables read from the XML (no rendering, nothing to cross-check)."""
+    import tempfile
+
+    from extractors.docx_reader import DocxBackend, convert_doc
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = convert_doc(path, Path(tmp)) if kind == "doc" else path
+        try:
+            raw = DocxBackend().read(str(source), settings)
+        except Exception as exc:  # python-docx / zip / XML errors on a damaged file
+            raise InputError(
+                f"The Word file could not be read ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
+                "damaged; open and re-save it in Word/LibreOffice, or export it to PDF."
+            ) from exc
+    raw.path = str(path)
+    if not raw.pages[0].n_chars:
+        raise InputError("The Word file contains no text: check that it is the right document.")
+    asm = assemble(raw)
+    return Extraction(
+        path=str(path),
+        engine=raw.engine,
+        pages=len(raw.pages),
+        facts=find_facts(raw),
+        rows=asm.rows,
+        layouts=asm.layouts,
+        raw=raw,
+    )

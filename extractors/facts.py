@@ -139,7 +139,7 @@ def _signature(doc: RawDocument) -> tuple[str | None, str | None]:
         start = next((i for i, ln in enumerate(lines) if fold(ln.text).startswith("noi nhan")), None)
         if start is None:
             continue
-        top = lines[start].bbox[1] - 4
+        top = lines[start].bbox[1] - 40  # the title may sit a little higher when the block is bottom-aligned
         right = [ln for ln in lines if ln.bbox[0] > page.width * 0.45 and ln.bbox[1] >= top]
         titles = [ln.text.strip() for ln in right if ln.text.strip().isupper()]
         names = [ln.text.strip() for ln in right if not ln.text.strip().isupper()]

@@ -33,6 +33,27 @@ _SIGNATURES: list[tuple[bytes, str]] = [
 ]
 
 
+def file_kind(path: Path) -> str:
+    """``pdf``, ``docx`` or ``doc``, by content first (a Word file saved as .pdf is still Word)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return "pdf"  # sniff() reports why it cannot be read
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(path) as z:
+                if "word/document.xml" in z.namelist():
+                    return "docx"
+        except zipfile.BadZipFile:
+            pass
+    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() == ".doc":
+        return "doc"
+    return "pdf"
+
+
 def sniff(path: Path) -> None:
     """Raise :class:`InputError` unless the bytes look like a complete PDF."""
     try:

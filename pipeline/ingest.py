@@ -25,7 +25,7 @@ from pipeline.records import DocResult, base_document, doc_id_for, file_sha256
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".pdf",)
+SUFFIXES = (".pdf", ".docx", ".doc")
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Job:
 
 
 def discover(paths: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """Files to ingest as ``(path, path as given)``; folders are searched recursively for PDFs."""
+    """Files to ingest as ``(path, path as given)``; folders are searched recursively for PDF and Word files."""
     found: list[tuple[Path, str]] = []
     for given in paths:
         p = Path(given)

@@ -207,9 +207,12 @@ def legal_ref_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]
         for column in COLUMN_OF.values():
             if column != "tt" and task.get(column):
                 sources.append((task["row_no"], column, task[column]))
+    own = re.sub(r"\s+", "", ex.facts.number or "")
     out = []
     for row_no, column, text in sources:
         for ref in find_legal_refs(text):
+            if row_no is None and own and ref.number == own:
+                continue  # "Số: 125/KH-STP" is the plan's own number, not a citation
             out.append(
                 {
                     "doc_id": doc_id,
