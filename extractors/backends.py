@@ -23,6 +23,7 @@ from pdfplumber.table import (
 )
 from pdfplumber.utils import cluster_objects, extract_text, filter_edges
 
+from extractors.borderless import borderless_table
 from extractors.model import BBox, GridCell, PageTable, RawDocument, RawPage, TextLine
 from extractors.pdfium_reader import page_chars, page_edges
 from extractors.settings import ExtractSettings
@@ -153,6 +154,8 @@ def build_page(
         else:
             per_cell.setdefault(id(cell), []).append(ch)
     for table in tables:
+        if table.kind == "borderless":
+            continue  # its cells were filled from the words, spans included
         for cell in table.cells:
             cell.lines = _chars_to_lines(per_cell.get(id(cell), []), settings)
     return RawPage(
@@ -179,6 +182,7 @@ class PdfplumberBackend:
         pdf = pdfium.PdfDocument(path)
         try:
             meta = {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+            self._carry = None
             pages = [self._read_pdfium_page(pdf, i, settings) for i in range(len(pdf))]
         finally:
             pdf.close()
@@ -190,12 +194,23 @@ class PdfplumberBackend:
             left, bottom, right, top = page.get_mediabox()
             chars = page_chars(page, (left, top))
             edges = page_edges(page, (left, top))
-            tables = _page_tables(index + 1, edges, settings)
+            tables = self._with_borderless(index + 1, _page_tables(index + 1, edges, settings), chars, settings)
             return build_page(index + 1, (right - left, top - bottom), chars, tables, len(edges), settings)
         finally:
             page.close()  # frees the page: memory stays flat on long files
 
+    def _with_borderless(
+        self, page_no: int, tables: list[PageTable], chars: list[dict], settings: ExtractSettings
+    ) -> list[PageTable]:
+        """No ruled table on the page: look for one drawn without lines (layout carried across pages)."""
+        if tables or not settings.borderless or not chars:
+            self._carry = None
+            return tables
+        table, self._carry = borderless_table(chars, page_no, settings, getattr(self, "_carry", None))
+        return [table] if table is not None else []
+
     def _read_pdfminer(self, path: str, settings: ExtractSettings) -> RawDocument:
+        self._carry = None
         with pdfplumber.open(path) as pdf:
             meta = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, (str, int))}
             pages = []
@@ -213,6 +228,7 @@ class PdfplumberBackend:
             if len(found.cells) >= settings.min_table_cells
         ]
         n_rules = len(page.lines) + len(page.rects)
+        tables = self._with_borderless(page.page_number, tables, page.chars, settings)
         return build_page(page.page_number, (page.width, page.height), page.chars, tables, n_rules, settings)
 
 

@@ -59,6 +59,7 @@ class PageTable:
     col_edges: list[float]
     row_edges: list[float]
     cells: list[GridCell]
+    kind: str = "ruled"  # "borderless": rebuilt from text geometry, cells already hold their lines
     _slots: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

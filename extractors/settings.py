@@ -21,6 +21,8 @@ class ExtractSettings:
     - ``text_layer``: where characters and rules come from: ``"pdfium"`` (PDFium, C++, ~6x
       faster) or ``"pdfminer"`` (pdfplumber's own parser). Tables are found by pdfplumber's
       algorithm either way.
+    - ``borderless``: on a page without a ruled table, look for a task table drawn without
+      lines (columns from the header's positions, rows from TT numbers and gaps).
     """
 
     engine: str = "pdfplumber"
@@ -34,6 +36,7 @@ class ExtractSettings:
     column_gap: float = 24.0
     cross_check: bool = True
     text_layer: str = "pdfium"
+    borderless: bool = True
 
     def __post_init__(self) -> None:
         if self.engine not in ("pdfplumber", "camelot"):

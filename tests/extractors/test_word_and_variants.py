@@ -90,3 +90,40 @@ def test_damaged_docx_is_reported(tmp_path):
 
     result = extract_plan(bad, ExtractSettings())
     assert result.status == "failed" and "Word file could not be read" in result.document["error"]
+
+
+def test_borderless_table_meets_the_bar(tmp_path):
+    pdf = SYN / f"{plan.KEY}-borderless.pdf"
+    result = run_cli("ingest", str(pdf), "--out", str(tmp_path), "-q")
+    assert result.exit_code == 0, result.output
+    report = score(GOLD, pdf, tmp_path)
+    assert report["row_recall"] == report["row_precision"] == 1.0
+    assert report["cell_accuracy"] >= 0.97, report["first_misses"]
+
+
+def test_borderless_header_group_and_river_columns():
+    import pypdfium2 as pdfium
+
+    from extractors.borderless import _find_header, _lines, borderless_table
+    from extractors.pdfium_reader import page_chars
+    from extractors.settings import ExtractSettings
+
+    pdf = pdfium.PdfDocument(SYN / f"{plan.KEY}-borderless.pdf")
+    page = pdf[1]
+    left, _, _, top = page.get_mediabox()
+    chars = page_chars(page, (left, top))
+    header = _find_header(_lines(chars, ExtractSettings()))
+    assert [c[2] for c in header.columns] == [label for label, _ in plan.COLUMNS]
+    assert [g[2] for g in header.groups] == ["Cơ quan thực hiện"]
+    table, layout = borderless_table(chars, 2, ExtractSettings(), None)
+    assert table.kind == "borderless" and layout.fields[:3] == ["tt", "task", "objective"]
+    pdf.close()
+
+
+def test_ruled_fixtures_never_take_the_borderless_path():
+    from extractors import ExtractSettings, extract
+
+    for key in ("sonla-stttt-cchc-2023", "backan-stttt-cchc-2023"):
+        ex = extract(ROOT / "tests" / "fixtures" / f"{key}.pdf", ExtractSettings(cross_check=False))
+        kinds = {t.kind for p in ex.raw.pages for t in p.tables}
+        assert kinds == {"ruled"}, key
