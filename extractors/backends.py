@@ -24,6 +24,7 @@ from pdfplumber.table import (
 from pdfplumber.utils import cluster_objects, extract_text, filter_edges
 
 from extractors.borderless import borderless_table
+from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageTable, RawDocument, RawPage, TextLine
 from extractors.pdfium_reader import page_chars, page_edges
 from extractors.settings import ExtractSettings
@@ -183,16 +184,19 @@ class PdfplumberBackend:
         try:
             meta = {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
             self._carry = None
+            self._encodings: set[str | None] = set()
             pages = [self._read_pdfium_page(pdf, i, settings) for i in range(len(pdf))]
         finally:
             pdf.close()
+        meta["text_encoding"] = "/".join(sorted(e for e in self._encodings if e)) or "unicode"
         return RawDocument(path=path, engine=self.name, pages=pages, metadata=meta)
 
     def _read_pdfium_page(self, pdf: pdfium.PdfDocument, index: int, settings: ExtractSettings) -> RawPage:
         page = pdf[index]
         try:
             left, bottom, right, top = page.get_mediabox()
-            chars = page_chars(page, (left, top))
+            chars, encoding = decode_legacy(page_chars(page, (left, top)))
+            self._encodings.add(encoding)
             edges = page_edges(page, (left, top))
             tables = self._with_borderless(index + 1, _page_tables(index + 1, edges, settings), chars, settings)
             return build_page(index + 1, (right - left, top - bottom), chars, tables, len(edges), settings)
@@ -228,8 +232,9 @@ class PdfplumberBackend:
             if len(found.cells) >= settings.min_table_cells
         ]
         n_rules = len(page.lines) + len(page.rects)
-        tables = self._with_borderless(page.page_number, tables, page.chars, settings)
-        return build_page(page.page_number, (page.width, page.height), page.chars, tables, n_rules, settings)
+        chars, _ = decode_legacy([dict(c) for c in page.chars])
+        tables = self._with_borderless(page.page_number, tables, chars, settings)
+        return build_page(page.page_number, (page.width, page.height), chars, tables, n_rules, settings)
 
 
 class CamelotBackend:

@@ -45,10 +45,12 @@ def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
             ch = text[i]
             if ch in _SKIP or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
                 continue
+            line_end_hyphen = False
             if ch in _HYPHEN_MARKS:
                 if pdfium_c.FPDFText_IsHyphen(raw, i) != 1:
                     continue
                 ch = "-"
+                line_end_hyphen = True
             if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(_RECT)):
                 continue
             obj = pdfium_c.FPDFText_GetTextObject(raw, i)
@@ -75,6 +77,8 @@ def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
                     "fontname": font[0],
                     "size": font[1],
                     "object_type": "char",
+                    # PDFium reports "-" and U+00AD (TCVN3's "ư") alike at a line end
+                    "line_end_hyphen": line_end_hyphen,
                 }
             )
         return out

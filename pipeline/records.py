@@ -100,6 +100,7 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
         "columns": [],
         "unit_dictionary_version": dictionary_version(),
         "province_2025": None,
+        "text_encoding": None,
     }
 
 
@@ -111,6 +112,7 @@ def document_row(base: dict, ex: Extraction) -> dict:
         province=f.province,
         province_slug=slug(f.province) if f.province else "unknown",
         province_2025=province_after_2025(f.province),
+        text_encoding=ex.raw.metadata.get("text_encoding", "unicode"),
         agency=f.agency,
         plan_year=f.plan_year,
         title=f.title,

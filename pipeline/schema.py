@@ -33,6 +33,7 @@ DOCUMENTS = pa.schema(
         ("columns", pa.list_(pa.string())),
         ("unit_dictionary_version", pa.string()),
         ("province_2025", pa.string()),  # the province it belongs to since the 1/7/2025 merger
+        ("text_encoding", pa.string()),  # unicode, or the legacy encoding converted (tcvn3, vni)
     ]
 )
 

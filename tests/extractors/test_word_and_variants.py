@@ -127,3 +127,27 @@ def test_ruled_fixtures_never_take_the_borderless_path():
         ex = extract(ROOT / "tests" / "fixtures" / f"{key}.pdf", ExtractSettings(cross_check=False))
         kinds = {t.kind for p in ex.raw.pages for t in p.tables}
         assert kinds == {"ruled"}, key
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_legacy_encoded_pdf_comes_out_as_unicode(encoding, tmp_path):
+    """Fonts embedded under other names: recognised from the characters, converted to Unicode."""
+    import duckdb
+
+    from tests.fixtures.synthetic import legacy
+
+    pdf = SYN / f"legacy-{encoding}.pdf"
+    assert run_cli("ingest", str(pdf), "--out", str(tmp_path), "-q").exit_code == 0
+    con = duckdb.connect(str(tmp_path / "kehoach.duckdb"), read_only=True)
+    rows = con.execute("select tt, task, lead_text, partner_text, deadline_text from tasks order by row_no").fetchall()
+    assert [list(r) for r in rows] == legacy.ROWS
+    assert con.execute("select text_encoding from documents").fetchone() == (encoding,)
+    refs = con.execute("select number from legal_refs").fetchall()
+    assert refs == [("107/2020/NĐ-CP",)]
+
+
+def test_unicode_fixtures_are_not_converted(tmp_path):
+    from extractors import extract
+
+    for key in ("sonla-stttt-cchc-2023", "backan-stttt-cchc-2023"):
+        assert extract(ROOT / "tests" / "fixtures" / f"{key}.pdf").raw.metadata["text_encoding"] == "unicode"
