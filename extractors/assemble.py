@@ -298,7 +298,7 @@ class Assembler:
         text = _cell_text(cell)
         if target.fragments and text == join_lines(target.lines):
             return  # a merged value printed again on the new page
-        target.fragments.append(Fragment(page, cell.bbox, list(cell.lines)))
+        target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
 
 
 def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool) -> bool:

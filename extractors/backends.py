@@ -26,6 +26,7 @@ from pdfplumber.utils import cluster_objects, extract_text, filter_edges
 from extractors.borderless import borderless_table
 from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageTable, RawDocument, RawPage, TextLine
+from extractors.ocr import deskew, image_edges, needs_ocr, ocr_available, ocr_cell, ocr_words, render
 from extractors.pdfium_reader import page_chars, page_edges
 from extractors.settings import ExtractSettings
 
@@ -158,7 +159,10 @@ def build_page(
         if table.kind == "borderless":
             continue  # its cells were filled from the words, spans included
         for cell in table.cells:
-            cell.lines = _chars_to_lines(per_cell.get(id(cell), []), settings)
+            mine = per_cell.get(id(cell), [])
+            cell.lines = _chars_to_lines(mine, settings)
+            confs = [c["conf"] for c in mine if c.get("conf", -1) >= 0]
+            cell.confidence = round(sum(confs) / len(confs), 1) if confs else None
     return RawPage(
         number=page_no,
         width=float(size[0]),
@@ -196,12 +200,33 @@ class PdfplumberBackend:
         try:
             left, bottom, right, top = page.get_mediabox()
             chars, encoding = decode_legacy(page_chars(page, (left, top)))
+            if settings.ocr == "force" or (settings.ocr == "auto" and needs_ocr(chars) and ocr_available()):
+                return self._ocr_page(page, index, (right - left, top - bottom), settings)
             self._encodings.add(encoding)
             edges = page_edges(page, (left, top))
             tables = self._with_borderless(index + 1, _page_tables(index + 1, edges, settings), chars, settings)
             return build_page(index + 1, (right - left, top - bottom), chars, tables, len(edges), settings)
         finally:
             page.close()  # frees the page: memory stays flat on long files
+
+    def _ocr_page(self, page: Any, index: int, size: tuple[float, float], settings: ExtractSettings) -> RawPage:
+        """A page read from its image: deskewed, grid from the image's rules, words from Tesseract."""
+        gray, angle = deskew(render(page))
+        edges, lines_mask = image_edges(gray)
+        words = ocr_words(gray, lines_mask)
+        tables = self._with_borderless(index + 1, _page_tables(index + 1, edges, settings), words, settings)
+        clean = gray.copy()
+        clean[lines_mask > 0] = 255
+        raw = build_page(index + 1, size, words, tables, len(edges), settings)
+        for table in raw.tables:
+            for cell in table.cells:
+                if not cell.lines and (text := ocr_cell(clean, cell.bbox)):
+                    cell.lines = [text]
+        confs = [w["conf"] for w in words if w["conf"] >= 0]
+        raw.ocr = True
+        raw.ocr_confidence = round(sum(confs) / len(confs), 1) if confs else None
+        log.info("page %d read by OCR (deskewed %.2f°, %d words)", index + 1, angle, len(words))
+        return raw
 
     def _with_borderless(
         self, page_no: int, tables: list[PageTable], chars: list[dict], settings: ExtractSettings

@@ -45,8 +45,9 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
         ) from exc
     if not any(page.n_chars for page in raw.pages):
         raise InputError(
-            "The PDF has no text layer (scanned pages or images only): run OCR on it first "
-            "(e.g. `ocrmypdf -l vie in.pdf out.pdf`) and ingest the result."
+            "The PDF has no text layer (scanned pages or images only) and Tesseract with Vietnamese data "
+            "is not installed to read it: install tesseract-ocr and tesseract-ocr-vie (as the README's "
+            "set-up does) and ingest it again, or run `ocrmypdf -l vie in.pdf out.pdf` first."
         )
     asm = assemble(raw)
     cross_checked: list[int] = []

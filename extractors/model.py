@@ -44,6 +44,7 @@ class GridCell:
     colspan: int
     bbox: BBox
     lines: list[str]
+    confidence: float | None = None  # OCR: mean word confidence (0-100); None for a text layer
 
     @property
     def empty(self) -> bool:
@@ -100,6 +101,8 @@ class RawPage:
     tables: list[PageTable]
     n_chars: int = 0
     n_rules: int = 0  # ruling lines and rectangles drawn on the page
+    ocr: bool = False  # the text was read from the page image
+    ocr_confidence: float | None = None  # mean Tesseract word confidence (0-100)
 
 
 @dataclass
@@ -120,6 +123,7 @@ class Fragment:
     page: int
     bbox: BBox
     lines: list[str]
+    confidence: float | None = None  # OCR word confidence of the cell it was read from
 
 
 @dataclass

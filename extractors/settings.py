@@ -23,6 +23,9 @@ class ExtractSettings:
       algorithm either way.
     - ``borderless``: on a page without a ruled table, look for a task table drawn without
       lines (columns from the header's positions, rows from TT numbers and gaps).
+    - ``ocr``: ``"auto"`` reads pages without a usable text layer (none, or unmapped/private-use
+      glyphs) from their image with Tesseract when it is installed; ``"off"``; ``"force"`` for
+      every page.
     """
 
     engine: str = "pdfplumber"
@@ -37,9 +40,12 @@ class ExtractSettings:
     cross_check: bool = True
     text_layer: str = "pdfium"
     borderless: bool = True
+    ocr: str = "auto"
 
     def __post_init__(self) -> None:
         if self.engine not in ("pdfplumber", "camelot"):
             raise ValueError(f"unknown engine {self.engine!r}; choose pdfplumber or camelot")
+        if self.ocr not in ("auto", "off", "force"):
+            raise ValueError(f"unknown ocr mode {self.ocr!r}; choose auto, off or force")
         if self.text_layer not in ("pdfium", "pdfminer"):
             raise ValueError(f"unknown text layer {self.text_layer!r}; choose pdfium or pdfminer")

@@ -101,6 +101,8 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
         "unit_dictionary_version": dictionary_version(),
         "province_2025": None,
         "text_encoding": None,
+        "ocr_pages": [],
+        "ocr_confidence": None,
     }
 
 
@@ -113,6 +115,8 @@ def document_row(base: dict, ex: Extraction) -> dict:
         province_slug=slug(f.province) if f.province else "unknown",
         province_2025=province_after_2025(f.province),
         text_encoding=ex.raw.metadata.get("text_encoding", "unicode"),
+        ocr_pages=[p.number for p in ex.raw.pages if p.ocr],
+        ocr_confidence=_mean([p.ocr_confidence for p in ex.raw.pages if p.ocr]),
         agency=f.agency,
         plan_year=f.plan_year,
         title=f.title,
@@ -181,6 +185,7 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
         "page_start": min(row.pages),
         "page_end": max(row.pages),
         "extra": [(k, join_lines(v.lines)) for k, v in row.extra.items()] or None,
+        "ocr_confidence": _mean([f.confidence for c in row.cells.values() for f in c.fragments]),
     }
     for name in FIELDS:
         logical = row.cells.get(name)
@@ -190,6 +195,11 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
             value = join_lines(logical.lines) if logical is not None else ""
         out[COLUMN_OF[name]] = value
     return out
+
+
+def _mean(values: list[float | None]) -> float | None:
+    got = [v for v in values if v is not None]
+    return round(sum(got) / len(got), 1) if got else None
 
 
 def body_lines(ex: Extraction) -> list[str]:

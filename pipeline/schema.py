@@ -34,6 +34,8 @@ DOCUMENTS = pa.schema(
         ("unit_dictionary_version", pa.string()),
         ("province_2025", pa.string()),  # the province it belongs to since the 1/7/2025 merger
         ("text_encoding", pa.string()),  # unicode, or the legacy encoding converted (tcvn3, vni)
+        ("ocr_pages", pa.list_(pa.int32())),  # pages read from their image with Tesseract
+        ("ocr_confidence", pa.float64()),  # mean word confidence of those pages (0-100)
     ]
 )
 
@@ -56,6 +58,7 @@ TASKS = pa.schema(
         ("page_start", pa.int32()),
         ("page_end", pa.int32()),
         ("extra", pa.map_(pa.string(), pa.string())),
+        ("ocr_confidence", pa.float64()),  # OCR pages: mean word confidence of the row's cells
     ]
 )
 

@@ -9,14 +9,20 @@ SYSTEM_PACKAGES=(python3-venv python3-pip)
 
 need_apt=()
 $PYTHON -c 'import venv, ensurepip' 2>/dev/null || need_apt+=("${SYSTEM_PACKAGES[@]}")
+# OCR of scanned plans: Tesseract with Vietnamese data
+if ! (command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie); then
+  need_apt+=(tesseract-ocr tesseract-ocr-vie)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing system packages: ${need_apt[*]}" >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
+  elif [[ " ${need_apt[*]} " == *" python3-venv "* ]]; then
     echo "bootstrap: please install: ${need_apt[*]} (apt-get install ${need_apt[*]})" >&2
     exit 1
+  else
+    echo "bootstrap: OCR of scanned plans needs: apt-get install ${need_apt[*]} (continuing without it)" >&2
   fi
 fi
 

@@ -151,3 +151,38 @@ def test_unicode_fixtures_are_not_converted(tmp_path):
 
     for key in ("sonla-stttt-cchc-2023", "backan-stttt-cchc-2023"):
         assert extract(ROOT / "tests" / "fixtures" / f"{key}.pdf").raw.metadata["text_encoding"] == "unicode"
+
+
+def _ocr_or_skip():
+    import os
+
+    from extractors.ocr import ocr_available
+
+    if not ocr_available():
+        if os.environ.get("KEHOACH_REQUIRE_OCR"):
+            pytest.fail("tesseract with Vietnamese data is required here (apt-get install tesseract-ocr-vie)")
+        pytest.skip("tesseract-ocr-vie not installed")
+
+
+def test_scanned_plan_meets_the_ocr_bar(tmp_path):
+    """Image-only PDF, rotated 0.7°: deskew, grid from the image, Tesseract; confidences recorded."""
+    import duckdb
+
+    _ocr_or_skip()
+    pdf = SYN / f"{plan.KEY}-scan.pdf"
+    assert run_cli("ingest", str(pdf), "--out", str(tmp_path), "-q").exit_code == 0
+    report = score(GOLD, pdf, tmp_path)
+    assert report["row_recall"] >= 0.9
+    assert report["cell_accuracy_lenient"] >= 0.85, report["first_misses"]
+    con = duckdb.connect(str(tmp_path / "kehoach.duckdb"), read_only=True)
+    pages, conf = con.execute("select ocr_pages, ocr_confidence from documents").fetchone()
+    assert pages == [1, 2, 3] and 50 < conf <= 100
+    row_conf = con.execute("select min(ocr_confidence), max(ocr_confidence) from tasks").fetchone()
+    assert row_conf[0] is not None and 0 < row_conf[0] <= row_conf[1] <= 100
+
+
+def test_text_pdfs_are_not_ocred():
+    from extractors import extract
+
+    ex = extract(SYN / f"{plan.KEY}.pdf")
+    assert not any(p.ocr for p in ex.raw.pages)

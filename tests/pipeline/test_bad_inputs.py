@@ -74,7 +74,6 @@ def test_run_exits_zero_and_lists_failures(bad_run):
         ("page.pdf", "failed", "HTML"),
         ("truncated.pdf", "failed", "truncated"),
         ("locked.pdf", "failed", "password-protected"),
-        ("scan.pdf", "failed", "no text layer"),
         ("no-table.pdf", "partial", "No task table"),
     ],
 )
@@ -84,6 +83,17 @@ def test_each_bad_input_gets_an_actionable_error(bad_run, name, status, words):
     assert got_status == status
     assert words in error
     assert n_tasks == 0
+
+
+def test_scan_without_text_layer_is_read_by_ocr_or_reported(bad_run):
+    from extractors.ocr import ocr_available
+
+    _, docs, _ = bad_run
+    status, error, n_tasks = docs["scan.pdf"]
+    if ocr_available():
+        assert status == "ok" and n_tasks > 0, error  # page 9 of Sơn La's appendix, read from its image
+    else:
+        assert status == "failed" and "no text layer" in error and "tesseract" in error
 
 
 def test_damaged_pdf_is_never_ok(bad_run):
