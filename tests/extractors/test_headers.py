@@ -43,3 +43,10 @@ def test_column_number_row():
     assert is_column_number_row(["(1)", "(2)", "(3)", "(4)", "(5)"])
     assert is_column_number_row(["1", "2", "3", "4", "5", "6"])
     assert not is_column_number_row(["1", "Ban hành", "", "", ""])
+
+
+def test_column_number_row_misread_by_ocr():
+    from extractors.headers import is_column_number_row
+
+    assert is_column_number_row(["q)", "(2)", "@)", "4)", "®)", "(6)", "Œ7)", "(8)"])
+    assert not is_column_number_row(["1", "Rà soát văn bản", "Quý IV/2024", "Văn phòng"])
