@@ -16,6 +16,7 @@ from pathlib import Path
 from extractors.headers import looks_like_header
 from extractors.model import GridCell, PageTable, RawDocument, RawPage, TextLine
 from extractors.settings import ExtractSettings
+from normalizers.legacy import font_encoding, from_tcvn3, from_vni, to_unicode, uppercase_font
 from normalizers.text import nfc
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,28 @@ def _paragraph_lines(p_el) -> tuple[list[str], bool]:
     from docx.text.paragraph import Paragraph
 
     para = Paragraph(p_el, None)
-    text = nfc(para.text or "")
+    text = nfc(_unicode_text(para))
     bold_chars = sum(len(r.text) for r in para.runs if r.bold)
     total = sum(len(r.text) for r in para.runs) or 1
     return [ln.strip() for ln in text.split("\n")], bold_chars * 2 > total
+
+
+def _unicode_text(para) -> str:
+    """The paragraph's text, runs typed in TCVN3/VNI fonts (".VnTime", "VNI-Times") converted."""
+    runs = list(para.runs)
+    if not runs or not any(font_encoding(r.font.name) for r in runs):
+        text = para.text or ""
+        return to_unicode(text) if len(text) > 40 else text
+    parts = []
+    for r in runs:
+        enc = font_encoding(r.font.name)
+        if enc == "tcvn3":
+            parts.append(from_tcvn3(r.text, upper=uppercase_font(r.font.name)))
+        elif enc == "vni":
+            parts.append(from_vni(r.text))
+        else:
+            parts.append(r.text)
+    return "".join(parts)
 
 
 def _cell_lines(tc) -> tuple[list[str], bool]:

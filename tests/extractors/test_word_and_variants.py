@@ -186,3 +186,42 @@ def test_text_pdfs_are_not_ocred():
 
     ex = extract(SYN / f"{plan.KEY}.pdf")
     assert not any(p.ocr for p in ex.raw.pages)
+
+
+def test_docx_runs_in_legacy_fonts_are_converted(tmp_path):
+    from docx import Document
+
+    from extractors.docx_reader import DocxBackend
+    from extractors.settings import ExtractSettings
+    from normalizers.legacy import to_tcvn3, to_vni
+
+    d = Document()
+    p = d.add_paragraph()
+    run = p.add_run(to_tcvn3("cộng hòa xã hội chủ nghĩa việt nam"))
+    run.font.name = ".VnTime"
+    p = d.add_paragraph()
+    run = p.add_run(to_vni("Độc lập - Tự do - Hạnh phúc"))
+    run.font.name = "VNI-Times"
+    path = tmp_path / "legacy.docx"
+    d.save(path)
+    raw = DocxBackend().read(str(path), ExtractSettings())
+    assert [ln.text for ln in raw.pages[0].lines] == [
+        "cộng hòa xã hội chủ nghĩa việt nam",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("texts", "want"),
+    [
+        ([], True),
+        (["\ufffd"] * 8 + ["a"] * 2, True),
+        (["\ue012"] * 6 + ["b"] * 4, True),
+        (["(cid:12)"] * 5 + ["c"] * 5, True),
+        (list("Kế hoạch cải cách hành chính"), False),
+    ],
+)
+def test_garbage_text_layers_go_to_ocr(texts, want):
+    from extractors.ocr import needs_ocr
+
+    assert needs_ocr([{"text": t} for t in texts]) is want
