@@ -56,6 +56,16 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     problems = list(integrity.problems)
     if integrity.pages != len(raw.pages):
         problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
+    return _result(path, raw, asm, problems, cross_checked)
+
+
+def _result(
+    path: Path,
+    raw: RawDocument,
+    asm: Assembler,
+    problems: list[str] | None = None,
+    cross_checked: list[int] | None = None,
+) -> Extraction:
     return Extraction(
         path=str(path),
         engine=raw.engine,
@@ -64,8 +74,8 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
         rows=asm.rows,
         layouts=asm.layouts,
         raw=raw,
-        problems=problems,
-        cross_checked=cross_checked,
+        problems=problems or [],
+        cross_checked=cross_checked or [],
     )
 
 
@@ -106,13 +116,4 @@ def _extract_word(path: Path, kind: str, settings: ExtractSettings) -> Extractio
     raw.path = str(path)
     if not raw.pages[0].n_chars:
         raise InputError("The Word file contains no text: check that it is the right document.")
-    asm = assemble(raw)
-    return Extraction(
-        path=str(path),
-        engine=raw.engine,
-        pages=len(raw.pages),
-        facts=find_facts(raw),
-        rows=asm.rows,
-        layouts=asm.layouts,
-        raw=raw,
-    )
+    return _result(path, raw, assemble(raw))

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from extractors.pdfium_reader import edge
+
 log = logging.getLogger(__name__)
 
 DPI = 300
@@ -97,25 +99,11 @@ def image_edges(gray: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarra
         for x, y, bw, bh, _area in stats[1:n]:
             if orientation == "h" and bw > 4 * bh:
                 top = (y + bh / 2) * scale
-                edges.append(_edge("h", x * scale, (x + bw) * scale, top, top))
+                edges.append(edge("h", x * scale, (x + bw) * scale, top, top))
             elif orientation == "v" and bh > 4 * bw:
                 x0 = (x + bw / 2) * scale
-                edges.append(_edge("v", x0, x0, y * scale, (y + bh) * scale))
+                edges.append(edge("v", x0, x0, y * scale, (y + bh) * scale))
     return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
-
-
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
-    return {
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "doctop": top,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-        "object_type": "line",
-    }
 
 
 def ocr_words(gray: np.ndarray, lines_mask: np.ndarray | None = None, dpi: int = DPI, lang: str = "vie") -> list[dict]:

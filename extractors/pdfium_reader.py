@@ -151,15 +151,15 @@ def page_edges(page: pdfium.PdfPage, origin: tuple[float, float], tolerance: flo
         if abs(y0 - y1) <= tolerance and abs(x1 - x0) > tolerance:
             lo, hi = sorted((x0, x1))
             top = -(y0 + y1) / 2
-            edges.append(_edge("h", lo, hi, top, top))
+            edges.append(edge("h", lo, hi, top, top))
         elif abs(x0 - x1) <= tolerance and abs(y1 - y0) > tolerance:
             lo, hi = sorted((-y0, -y1))
             x = (x0 + x1) / 2
-            edges.append(_edge("v", x, x, lo, hi))
+            edges.append(edge("v", x, x, lo, hi))
     return edges
 
 
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
     return {
         "x0": x0,
         "x1": x1,
