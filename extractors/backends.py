@@ -26,7 +26,7 @@ from pdfplumber.utils import cluster_objects, extract_text, filter_edges
 from extractors.borderless import borderless_table
 from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageTable, RawDocument, RawPage, TextLine
-from extractors.ocr import deskew, image_edges, needs_ocr, ocr_available, ocr_cell, ocr_words, render
+from extractors.ocr import deskew, erase, image_edges, needs_ocr, ocr_available, ocr_cell, ocr_words, render
 from extractors.pdfium_reader import page_chars, page_edges
 from extractors.settings import ExtractSettings
 
@@ -213,10 +213,9 @@ class PdfplumberBackend:
         """A page read from its image: deskewed, grid from the image's rules, words from Tesseract."""
         gray, angle = deskew(render(page))
         edges, lines_mask = image_edges(gray)
-        words = ocr_words(gray, lines_mask)
+        clean = erase(gray, lines_mask)
+        words = ocr_words(clean)
         tables = self._with_borderless(index + 1, _page_tables(index + 1, edges, settings), words, settings)
-        clean = gray.copy()
-        clean[lines_mask > 0] = 255
         raw = build_page(index + 1, size, words, tables, len(edges), settings)
         for table in raw.tables:
             for cell in table.cells:

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 
 from pdfplumber.utils import cluster_objects, extract_words
 
+from extractors.assemble import _ROMAN_ONLY as _ROMAN
 from extractors.headers import field_for, looks_like_header
 from extractors.model import GridCell, PageTable
 from extractors.settings import ExtractSettings
 
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
-_ROMAN = re.compile(r"^[IVXL]+\.?$")
 _TT = re.compile(r"^\d{1,3}[.)]?$")
 
 
@@ -176,10 +176,9 @@ def _looks_like_section(line: _Line) -> bool:
 
 
 def _is_section(line: _Line, edges: list[float]) -> bool:
-    first = line.words[0]["text"]
-    rest = " ".join(w["text"] for w in line.words[1:])
+    """A roman-numbered capitalised title whose words run across columns."""
     spread = len({_col(edges, (w["x0"] + w["x1"]) / 2) for w in line.words}) >= 2
-    return bool(_ROMAN.match(first)) and spread and rest.upper() == rest and any(ch.isalpha() for ch in rest)
+    return spread and _looks_like_section(line)
 
 
 def borderless_table(
@@ -203,7 +202,7 @@ def borderless_table(
         body = lines[first:] if first is not None else []
     else:
         return None, None
-    body = _until_table_end(body, layout)
+    body = _until_signature(body)
     if not body and header is None:
         return None, carry
     return _grid(page_no, header, body, layout), layout
@@ -215,8 +214,8 @@ def _in_table(line: _Line, layout: Columns) -> bool:
     return len(cols) >= 2 or bool(starts_tt)
 
 
-def _until_table_end(body: list[_Line], layout: Columns) -> list[_Line]:
-    """Stop at the signature block or at text that runs across the columns like a paragraph."""
+def _until_signature(body: list[_Line]) -> list[_Line]:
+    """The table ends where the signature block ("Nơi nhận") starts."""
     out = []
     for ln in body:
         if re.match(r"^(nơi nhận|noi nhan)", ln.text.lower()):

@@ -106,17 +106,19 @@ def image_edges(gray: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarra
     return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
 
 
-def ocr_words(gray: np.ndarray, lines_mask: np.ndarray | None = None, dpi: int = DPI, lang: str = "vie") -> list[dict]:
-    """Tesseract's words as character-like dictionaries (points), each with its confidence.
+def erase(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The image with the table's rules painted white: Tesseract's page layout analysis loses the
+    words of ruled cells (header labels above all) when the lines are left in."""
+    clean = gray.copy()
+    clean[mask > 0] = 255
+    return clean
 
-    The table's rules are erased first: Tesseract's page layout analysis loses the words of
-    ruled cells (header labels above all) when the lines are left in.
-    """
+
+def ocr_words(gray: np.ndarray, dpi: int = DPI, lang: str = "vie") -> list[dict]:
+    """Tesseract's words (best on an :func:`erase`-d image) as character-like dictionaries
+    (points), each with its confidence."""
     import cv2
 
-    if lines_mask is not None:
-        gray = gray.copy()
-        gray[lines_mask > 0] = 255
     with tempfile.TemporaryDirectory() as tmp:
         png = Path(tmp) / "page.png"
         cv2.imwrite(str(png), gray)

@@ -34,10 +34,6 @@ class Deadline:
     event: str | None = None  # on_event / relative: the event it waits for
 
 
-def _fold(text: str) -> str:
-    return fold_chars(text)
-
-
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _Q = r"(?:i{1,3}|iv|[1-4])"
 _YEAR = r"((?:19|20)\d\d)"
@@ -134,7 +130,7 @@ def parse_deadlines(text: str | None, plan_year: int | None = None) -> list[Dead
 
 
 def _scan(clause: str, plan_year: int | None) -> list[Deadline]:
-    folded = _fold(clause)
+    folded = fold_chars(clause)
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, Deadline]] = []
     for kind, rx in _RULES:
@@ -157,7 +153,7 @@ def _scan(clause: str, plan_year: int | None) -> list[Deadline]:
 def _drop_vacuous(found: list[tuple[int, Deadline]]) -> list[tuple[int, Deadline]]:
     if all(d.kind == "on_event" for _, d in found):
         return found
-    return [(a, d) for a, d in found if not (d.kind == "on_event" and _VACUOUS.match(_fold(d.event or "")))]
+    return [(a, d) for a, d in found if not (d.kind == "on_event" and _VACUOUS.match(fold_chars(d.event or "")))]
 
 
 def _merge_recurring(found: list[tuple[int, Deadline]]) -> list[tuple[int, Deadline]]:
@@ -248,12 +244,12 @@ def _b_year(g, m, clause, phrase, plan_year):
 
 
 def _b_continuous(g, m, clause, phrase, plan_year):
-    recurrence = "daily" if "ngay" in _fold(phrase) else None
+    recurrence = "daily" if "ngay" in fold_chars(phrase) else None
     return Deadline("continuous", None, None, recurrence, clause, phrase)
 
 
 def _b_recurring(g, m, clause, phrase, plan_year):
-    folded = _fold(phrase)
+    folded = fold_chars(phrase)
     if g[0]:
         recurrence = f"{int(g[0])}/" + {"nam": "year", "quy": "quarter", "thang": "month"}[g[1]]
     else:

@@ -103,11 +103,6 @@ def _is_level(piece: str) -> bool:
     return _starts_with_any(piece, dictionary()["level_words"]) is not None
 
 
-def _is_group(piece: str) -> bool:
-    k = match_key(piece)
-    return k.startswith("các ") or " các " in k or _starts_with_any(piece, dictionary()["class_nouns"]) == piece
-
-
 def _split_outside_parens(text: str, seps: str) -> list[str]:
     out, depth, cur = [], 0, []
     for ch in text:

@@ -84,17 +84,22 @@ def _alarm(signum, frame):  # pragma: no cover - runs in the signal handler
 
 
 def extract_plan(
-    path: Path, settings: ExtractSettings, source_path: str | None = None, timeout: float | None = None
+    path: Path,
+    settings: ExtractSettings,
+    source_path: str | None = None,
+    timeout: float | None = None,
+    sha: str | None = None,
 ) -> DocResult:
     """Extract one document into table rows. Never raises for a bad document: it records why.
 
     ``timeout`` (seconds) is enforced with a timer signal where this runs on a process's main
     thread (the local executors); elsewhere (Dask threads) the document runs to the end.
+    ``sha``: the file's SHA-256 when the caller has already hashed it (the batch plan has).
     """
     started = time.perf_counter()
     source_path = source_path or str(path)
     try:
-        sha = file_sha256(path)
+        sha = sha or file_sha256(path)
     except OSError as exc:
         base = base_document(path, source_path, "0" * 64, settings.engine)
         base["error"] = f"The file cannot be read ({exc.strerror}): check that it exists and is readable."
@@ -154,9 +159,9 @@ def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, 
     return DocResult(source_path, sha, base)
 
 
-def run_job(path: str, given: str, settings: dict, timeout: float | None) -> DocResult:
+def run_job(path: str, given: str, settings: dict, timeout: float | None, sha: str | None = None) -> DocResult:
     """The unit of work sent to an executor: plain arguments, so it pickles to any worker."""
-    return extract_plan(Path(path), ExtractSettings(**settings), given, timeout)
+    return extract_plan(Path(path), ExtractSettings(**settings), given, timeout, sha)
 
 
 def plan(
@@ -214,8 +219,8 @@ def ingest(
     summary = RunSummary(out=out, database=None, skipped=skipped, executor=runner.name, jobs=n_jobs)
     if on_plan is not None:
         on_plan(len(todo), len(skipped))
-    args = ((str(j.path), j.given, asdict(settings), timeout) for j in todo)
-    for (_, given, _, _), result in runner.map_unordered(run_job, args):
+    args = ((str(j.path), j.given, asdict(settings), timeout, j.sha) for j in todo)
+    for (_, given, *_), result in runner.map_unordered(run_job, args):
         store.write_document(out, result)
         result.tables = {}  # committed: keep only the document row, so a long batch's memory stays flat
         old = replaces.get(given)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ast
 import difflib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,24 @@ def golden(request):
             pytest.fail(f"output differs from {relpath} (review, then --update-golden):\n{diff[:6000]}")
 
     return check
+
+
+def golden_units(key: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(role, cell text) -> [(canonical name, kind)], read from the reviewed tests/golden/units file.
+
+    Tests use it as the independent truth for canonical names (the file is reviewed by hand).
+    """
+    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    current = None
+    for line in (GOLDEN / "units" / f"{key}.txt").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^(lead|partner) rows [\d,]+: (.*)$", line)
+        if m:
+            current = (m.group(1), ast.literal_eval(m.group(2)))
+            out[current] = []
+        elif line.startswith("    ") and current:
+            canon, kind = re.match(r"^    .* => (.*) \[(\w+)\]", line).groups()
+            out[current].append((canon, kind))
+    return out
 
 
 def gold(key: str) -> dict:

@@ -12,7 +12,7 @@ from collections import defaultdict
 import duckdb
 import pytest
 
-from tests.conftest import GOLDEN, PLANS, ROOT, gold
+from tests.conftest import PLANS, ROOT, gold, golden_units
 
 
 @pytest.fixture(scope="module")
@@ -82,28 +82,13 @@ def test_targets_from_body_and_objectives(con):
     assert scoped == [("Cấp tỉnh", 50.0), ("cấp huyện", 40.0), ("cấp xã", 35.0)]
 
 
-def _golden_units(key: str) -> dict[str, list[tuple[str, str]]]:
-    """lead cell text -> [(canonical, kind)] from the reviewed golden file."""
-    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    current = None
-    for line in (GOLDEN / "units" / f"{key}.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^(lead|partner) rows [\d,]+: (.*)$", line)
-        if m:
-            current = (m.group(1), eval(m.group(2)))  # noqa: S307 - the file holds repr() strings we wrote
-            out[current] = []
-        elif line.startswith("    ") and current:
-            canon, kind = re.match(r"^    .* => (.*) \[(\w+)\]", line).groups()
-            out[current].append((canon, kind))
-    return {cell: units for (role, cell), units in out.items() if role == "lead"}
-
-
 def test_readme_units_per_lead_unit(con):
     expected: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for key in PLANS:
         g = gold(key)
-        units = _golden_units(key)
+        units = golden_units(key)
         for r in g["appendix"]["rows"]:
-            for canon, kind in units.get(r["lead"], []):
+            for canon, kind in units.get(("lead", r["lead"]), []):
                 expected[(g["doc"]["province"], canon, kind)].add(r["row_no"])
     got = con.execute(examples()["tasks per canonical lead unit per province"]).fetchall()
     assert sorted(got) == sorted((*k, len(v)) for k, v in expected.items())

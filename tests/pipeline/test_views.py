@@ -12,7 +12,7 @@ import pytest
 from normalizers.admin import _data, province_after_2025, reform_area
 from pipeline import views
 from pipeline.schema import TABLES, ddl
-from tests.conftest import GOLDEN, PLANS, gold
+from tests.conftest import PLANS, gold, golden_units
 
 # Each layout's section titles, mapped by hand onto the national reform areas.
 AREA_OF_TITLE = {
@@ -98,24 +98,10 @@ def test_title_variants_are_one_area(con, a, b):
     assert sql_a == sql_b == reform_area(a)[1] == reform_area(b)[1]
 
 
-def _golden_units(key: str) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    out: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    current = None
-    for line in (GOLDEN / "units" / f"{key}.txt").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^(lead|partner) rows [\d,]+: (.*)$", line)
-        if m:
-            current = (m.group(1), eval(m.group(2)))  # noqa: S307 - repr() strings written by the golden test
-            out[current] = []
-        elif line.startswith("    ") and current:
-            canon, kind = re.match(r"^    .* => (.*) \[(\w+)\]", line).groups()
-            out[current].append((canon, kind))
-    return out
-
-
 def test_v_unit_load_counts_lead_and_partner_tasks(con):
     expected: dict[tuple, dict[str, set]] = defaultdict(lambda: {"lead": set(), "partner": set()})
     for k in PLANS:
-        units = _golden_units(k)
+        units = golden_units(k)
         for r in gold(k)["appendix"]["rows"]:
             for role in ("lead", "partner"):
                 for canon, kind in units.get((role, r[role]), []):
