@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractors.celltext import join_lines
 from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header
-from extractors.model import Fragment, GridCell, LogicalCell, PageTable, RawDocument, TableLayout, TaskRow
+from extractors.headings import is_roman, section_heading
+from extractors.model import Fragment, GridCell, LogicalCell, PageTable, RawDocument, RawPage, TableLayout, TaskRow
 
 log = logging.getLogger(__name__)
 
-_ROMAN = re.compile(r"^(?P<code>[IVXL]{1,6})(?:\s*[.):\-–]\s*|\s+)(?P<title>\S.*)$", re.DOTALL)
-_ROMAN_ONLY = re.compile(r"^[IVXL]{1,6}\.?$")
 _NUMBERED_ITEM = re.compile(r"^(\d+(\.\d+)*\.?|[a-zđ]\))\s")
 _TERMINAL = (".", ";", ":", "!", "?")
 _MAX_HEADER_ROWS = 3
@@ -168,9 +168,7 @@ class Assembler:
         self._signature = header.signature
         self._last = None
         self._merging = set()
-        self.layouts.append(
-            TableLayout(header.columns.fields, header.columns.labels, header.depth, header.signature[0])
-        )
+        self.layouts.append(TableLayout(header.columns.fields, header.columns.labels))
 
     def _feed_body(self, table: PageTable, cols: _Columns, start: int) -> None:
         merged: dict[int, LogicalCell] = {}
@@ -193,13 +191,11 @@ class Assembler:
     def _heading(self, table: PageTable, r: int, cols: _Columns) -> tuple[str | None, str] | None:
         own = [c for c in table.row_cells(r) if c.row == r and not c.empty]
         if len(own) == 1 and own[0].colspan >= max(2, table.n_cols // 2):
-            text = _cell_text(own[0])
-            m = _ROMAN.match(text)
-            return (m.group("code"), m.group("title").strip()) if m else (None, text)
+            return section_heading(_cell_text(own[0]))
         tt_col = cols.fields.index("tt") if "tt" in cols.fields else None
         if tt_col is not None and len(own) == 2 and own[0].col == tt_col:
             tt = _cell_text(own[0])
-            if _ROMAN_ONLY.match(tt):
+            if is_roman(tt):
                 return tt.rstrip("."), _cell_text(own[1])
         return None
 
@@ -321,18 +317,21 @@ def doubtful_pages(doc: RawDocument, asm: Assembler) -> list[int]:
     A table that did not fit the header's columns, or a page right after a task-table page
     that draws ruling lines and has text but yielded no table at all.
     """
-    doubtful = set(asm.unmatched_pages)
+    ocr_pages = {p.number for p in doc.pages if p.ocr}
+    doubtful = set(asm.unmatched_pages) - ocr_pages
     table_pages = {p for row in asm.rows for p in row.pages}
     for page in doc.pages:
+        if page.ocr:
+            continue  # an image has no vector rules for camelot to read
         if page.number - 1 in table_pages and not page.tables and page.n_chars and page.n_rules >= 4:
             doubtful.add(page.number)
     return sorted(doubtful)
 
 
-def assemble(doc: RawDocument) -> Assembler:
+def assemble(pages: Iterable[RawPage]) -> Assembler:
     """Run the assembler over every table of every page, in reading order."""
     asm = Assembler()
-    for page in doc.pages:
+    for page in pages:
         for table in sorted(page.tables, key=lambda t: t.bbox[1]):
             asm.feed(table)
     return asm

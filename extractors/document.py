@@ -1,15 +1,27 @@
-"""The extraction stages of one document: sniff -> check_structure -> read -> assemble -> facts."""
+"""The extraction stages of one document: sniff -> check_structure -> read -> assemble -> cross-check -> facts.
+
+Error policy: :class:`InputError` means the file is bad (its message says what to do) and is
+raised only for that — by the input checks, or when a PDF/Word library rejects the file's
+contents. Any other exception is a bug in kehoach and propagates unchanged, so the batch
+records it as an internal error rather than blaming the file.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from extractors.assemble import Assembler, assemble, doubtful_pages
-from extractors.backends import CamelotBackend, ExtractSettings, get_backend
 from extractors.facts import find_facts
-from extractors.inputs import InputError, check_structure, file_kind, sniff
+from extractors.finders import finders_for
+from extractors.inputs import InputError, check_structure, input_failures, sniff
 from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
+from extractors.reader import read_pdf
+from extractors.settings import ExtractSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,37 +38,38 @@ class Extraction:
 
 
 def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
-    """Read one PDF; raises :class:`InputError` (with an actionable message) for unusable files."""
+    """Read one PDF or Word file; raises :class:`InputError` (with an actionable message) for unusable files."""
     settings = settings or ExtractSettings()
     path = Path(path)
-    kind = file_kind(path)
+    kind = sniff(path)
     if kind in ("docx", "doc"):
         return _extract_word(path, kind, settings)
-    sniff(path)
     integrity = check_structure(path)
-    try:
-        raw = get_backend(settings.engine).read(str(path), settings)
-    except InputError:
-        raise
-    except Exception as exc:  # pdfminer/camelot failures on damaged input
-        raise InputError(
-            f"The PDF could not be parsed ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
-            "damaged; get an intact copy or re-save it with a PDF printer."
-        ) from exc
+    raw = _read(path, settings)
     if not any(page.n_chars for page in raw.pages):
         raise InputError(
             "The PDF has no text layer (scanned pages or images only) and Tesseract with Vietnamese data "
             "is not installed to read it: install tesseract-ocr and tesseract-ocr-vie (as the README's "
             "set-up does) and ingest it again, or run `ocrmypdf -l vie in.pdf out.pdf` first."
         )
-    asm = assemble(raw)
+    asm = assemble(raw.pages)
     cross_checked: list[int] = []
-    if settings.cross_check and raw.engine == "pdfplumber":
-        asm, cross_checked = _second_opinion(str(path), raw, asm)
+    if settings.cross_check and settings.engine == "pdfplumber":
+        raw, asm, cross_checked = _second_opinion(path, raw, asm, settings)
     problems = list(integrity.problems)
     if integrity.pages != len(raw.pages):
         problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
     return _result(path, raw, asm, problems, cross_checked)
+
+
+def _read(path: Path, settings: ExtractSettings) -> RawDocument:
+    try:
+        return read_pdf(str(path), settings)
+    except input_failures() as exc:
+        raise InputError(
+            f"The PDF could not be parsed ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
+            "damaged; get an intact copy or re-save it with a PDF printer."
+        ) from exc
 
 
 def _result(
@@ -79,41 +92,36 @@ def _result(
     )
 
 
-def _second_opinion(path: str, raw: RawDocument, asm: Assembler) -> tuple[Assembler, list[int]]:
-    """Re-read doubtful pages with camelot; keep its grids where they yield more rows."""
+def _second_opinion(
+    path: Path, raw: RawDocument, asm: Assembler, settings: ExtractSettings
+) -> tuple[RawDocument, Assembler, list[int]]:
+    """Re-read doubtful pages with camelot's grid; keep that reading where it yields more rows."""
     pages = doubtful_pages(raw, asm)
     if not pages:
-        return asm, []
-    found = CamelotBackend.tables(path, pages, {p.number: p.height for p in raw.pages})
+        return raw, asm, []
+    try:
+        again = read_pdf(str(path), settings, finders_for(("camelot",), settings), pages)
+    except Exception as exc:  # camelot is a third party's second opinion: its failure costs only the check
+        log.warning("camelot could not re-read pages %s of %s (%s: %s)", pages, path, type(exc).__name__, exc)
+        return raw, asm, []
+    found = {p.number: p for p in again.pages if p.tables}
     if not found:
-        return asm, []
-    saved = {p.number: p.tables for p in raw.pages if p.number in found}
-    for page in raw.pages:
-        page.tables = found.get(page.number, page.tables)
-    retry = assemble(raw)
+        return raw, asm, []
+    pages_now = [found.get(p.number, p) for p in raw.pages]
+    retry = assemble(pages_now)
     if len(retry.rows) > len(asm.rows):
-        return retry, sorted(found)
-    for page in raw.pages:
-        page.tables = saved.get(page.number, page.tables)
-    return asm, []
+        return replace(raw, pages=pages_now), retry, sorted(found)
+    return raw, asm, []
 
 
 def _extract_word(path: Path, kind: str, settings: ExtractSettings) -> Extraction:
     """Word files: tables read from the XML (no rendering, nothing to cross-check)."""
-    import tempfile
-
-    from extractors.docx_reader import DocxBackend, convert_doc
+    from extractors.sources.docx import DocxReader, convert_doc
 
     with tempfile.TemporaryDirectory() as tmp:
         source = convert_doc(path, Path(tmp)) if kind == "doc" else path
-        try:
-            raw = DocxBackend().read(str(source), settings)
-        except Exception as exc:  # python-docx / zip / XML errors on a damaged file
-            raise InputError(
-                f"The Word file could not be read ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
-                "damaged; open and re-save it in Word/LibreOffice, or export it to PDF."
-            ) from exc
+        raw = DocxReader().read(str(source), settings)
     raw.path = str(path)
     if not raw.pages[0].n_chars:
         raise InputError("The Word file contains no text: check that it is the right document.")
-    return _result(path, raw, assemble(raw))
+    return _result(path, raw, assemble(raw.pages))

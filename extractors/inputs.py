@@ -33,29 +33,21 @@ _SIGNATURES: list[tuple[bytes, str]] = [
 ]
 
 
-def file_kind(path: Path) -> str:
-    """``pdf``, ``docx`` or ``doc``, by content first (a Word file saved as .pdf is still Word)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        return "pdf"  # sniff() reports why it cannot be read
-    if head.startswith(b"PK\x03\x04"):
-        import zipfile
+def input_failures() -> tuple[type[Exception], ...]:
+    """What the PDF and Word libraries raise on a malformed file: the file's fault, not kehoach's."""
+    import zipfile
 
-        try:
-            with zipfile.ZipFile(path) as z:
-                if "word/document.xml" in z.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            pass
-    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() == ".doc":
-        return "doc"
-    return "pdf"
+    import pypdfium2
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import XMLSyntaxError
+    from pdfminer.psexceptions import PSException
+
+    return (pypdfium2.PdfiumError, PSException, zipfile.BadZipFile, OpcError, XMLSyntaxError)
 
 
-def sniff(path: Path) -> None:
-    """Raise :class:`InputError` unless the bytes look like a complete PDF."""
+def sniff(path: Path) -> str:
+    """The file's kind — ``pdf``, ``docx`` or ``doc`` — from its bytes (a Word file named .pdf is still
+    Word); raises :class:`InputError` unless they look like a complete file of that kind."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
@@ -66,11 +58,16 @@ def sniff(path: Path) -> None:
         raise InputError(f"The file cannot be read ({exc.strerror}): check that it exists and is readable.") from exc
     if size == 0:
         raise InputError("The file is empty (0 bytes): the download or copy failed; fetch the document again.")
+    if head.startswith(b"PK\x03\x04") and _is_docx(path):
+        return "docx"
+    if head.startswith(b"\xd0\xcf\x11\xe0") and path.suffix.lower() == ".doc":
+        return "doc"
+    named = "named .pdf" if path.suffix.lower() == ".pdf" else f"named {path.suffix or 'without an extension'}"
     for magic, kind in _SIGNATURES:
         if head.startswith(magic):
             raise InputError(
-                f"The file is {kind}, not a PDF, although it is named .pdf: "
-                "get the real PDF (or convert the file to PDF) and ingest that."
+                f"The file is {kind}, not a PDF or Word document, although it is {named}: "
+                "get the real document (or convert the file to PDF) and ingest that."
             )
     lowered = head.lstrip().lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
@@ -85,6 +82,17 @@ def sniff(path: Path) -> None:
             "The PDF is truncated (its end-of-file marker is missing): the download or copy was cut "
             "short; fetch the complete file again."
         )
+    return "pdf"
+
+
+def _is_docx(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            return "word/document.xml" in z.namelist()
+    except zipfile.BadZipFile:
+        return False
 
 
 def check_structure(path: Path) -> Integrity:

@@ -6,6 +6,7 @@ page's top-left corner. Pages are 1-based.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BBox = tuple[float, float, float, float]
@@ -91,8 +92,38 @@ class PageTable:
 
 
 @dataclass
+class OcrInfo:
+    """Why and how a page was read from its image."""
+
+    reason: str  # what was wrong with the text layer: "no text layer", "unmapped glyphs", ...
+    skew: float = 0.0  # degrees the image was turned back to level
+    rotation: int = 0  # 0, 90, 180 or 270: the page's orientation found and undone
+    confidence: float | None = None  # mean Tesseract word confidence (0-100)
+
+
+@dataclass
+class PageContent:
+    """What a text source read from one page, before any table is found.
+
+    ``chars`` and ``edges`` are dictionaries shaped like pdfplumber's own objects (``x0``,
+    ``top``, ``x1``, ``bottom``, ``text``, ``fontname``; edges ``orientation`` ``h``/``v``), so
+    every table finder runs on any source. ``retry_cell`` (OCR) reads one cell's box again.
+    """
+
+    number: int
+    width: float
+    height: float
+    chars: list[dict]
+    edges: list[dict]
+    source: str  # "pdfium", "pdfminer", "ocr"
+    encoding: str | None = None  # legacy encoding converted (tcvn3, vni), None for Unicode
+    ocr: OcrInfo | None = None
+    retry_cell: Callable[[BBox], str] | None = None
+
+
+@dataclass
 class RawPage:
-    """What a backend read from one page: the text outside tables and the tables."""
+    """One page as read: the text outside tables and the tables."""
 
     number: int
     width: float
@@ -101,19 +132,28 @@ class RawPage:
     tables: list[PageTable]
     n_chars: int = 0
     n_rules: int = 0  # ruling lines and rectangles drawn on the page
-    ocr: bool = False  # the text was read from the page image
-    ocr_confidence: float | None = None  # mean Tesseract word confidence (0-100)
+    source: str = "pdfium"
+    ocr_info: OcrInfo | None = None
+
+    @property
+    def ocr(self) -> bool:
+        """The text was read from the page image."""
+        return self.ocr_info is not None
+
+    @property
+    def ocr_confidence(self) -> float | None:
+        return self.ocr_info.confidence if self.ocr_info else None
 
 
 @dataclass
 class RawDocument:
-    """A backend's reading of a whole file."""
+    """A reader's reading of a whole file."""
 
     path: str
     engine: str
     pages: list[RawPage]
     metadata: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    text_encoding: str = "unicode"  # "unicode", or the legacy encodings converted ("tcvn3", "tcvn3/vni")
 
 
 @dataclass
@@ -169,5 +209,3 @@ class TableLayout:
 
     fields: list[str | None]
     labels: list[str]
-    header_rows: int
-    header_signature: list[str]

@@ -114,7 +114,7 @@ def document_row(base: dict, ex: Extraction) -> dict:
         province=f.province,
         province_slug=slug(f.province) if f.province else "unknown",
         province_2025=province_after_2025(f.province),
-        text_encoding=ex.raw.metadata.get("text_encoding", "unicode"),
+        text_encoding=ex.raw.text_encoding,
         ocr_pages=[p.number for p in ex.raw.pages if p.ocr],
         ocr_confidence=_mean([p.ocr_confidence for p in ex.raw.pages if p.ocr]),
         agency=f.agency,

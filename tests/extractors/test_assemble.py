@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.assemble import assemble
 from extractors.celltext import join_lines
-from extractors.model import GridCell, PageTable, RawDocument, RawPage
+from extractors.model import GridCell, PageTable, RawPage
 
 
 def grid(page: int, cells: list[tuple[int, int, int, int, str]], n_rows: int, n_cols: int) -> PageTable:
@@ -18,9 +18,8 @@ def grid(page: int, cells: list[tuple[int, int, int, int, str]], n_rows: int, n_
     return PageTable(page, (cols[0], rows[0], cols[-1], rows[-1]), cols, rows, out)
 
 
-def doc(*tables: PageTable) -> RawDocument:
-    pages = [RawPage(t.page, 842, 595, [], [t], 100) for t in tables]
-    return RawDocument("x.pdf", "test", pages)
+def doc(*tables: PageTable) -> list[RawPage]:
+    return [RawPage(t.page, 842, 595, [], [t], 100) for t in tables]
 
 
 def row_cells(r: int, texts: list[str]) -> list[tuple[int, int, int, int, str]]:
@@ -148,16 +147,21 @@ def test_tables_without_a_task_header_are_ignored():
 
 
 def test_camelot_second_opinion_recovers_a_page_the_primary_missed():
-    from extractors.backends import ExtractSettings, PdfplumberBackend
     from extractors.document import _second_opinion
+    from extractors.reader import read_pdf
+    from extractors.settings import ExtractSettings
     from tests.conftest import FIXTURES
 
-    path = str(FIXTURES / "sonla-stttt-cchc-2023.pdf")
-    raw = PdfplumberBackend().read(path, ExtractSettings())
-    complete = len(assemble(raw).rows)
+    path = FIXTURES / "sonla-stttt-cchc-2023.pdf"
+    raw = read_pdf(str(path), ExtractSettings())
+    complete = assemble(raw.pages).rows
     raw.pages[11].tables = []  # the primary found no grid on page 12
-    damaged = assemble(raw)
-    assert len(damaged.rows) < complete
-    fixed, pages = _second_opinion(path, raw, damaged)
+    damaged = assemble(raw.pages)
+    assert len(damaged.rows) < len(complete)
+    fixed_raw, fixed, pages = _second_opinion(path, raw, damaged, ExtractSettings())
     assert pages == [12]
-    assert len(fixed.rows) == complete
+    assert len(fixed.rows) == len(complete)
+    assert [join_lines(r.cells["task"].lines) for r in fixed.rows] == [
+        join_lines(r.cells["task"].lines) for r in complete
+    ]
+    assert fixed_raw.pages[11].tables and not raw.pages[11].tables  # a new reading, the old one untouched

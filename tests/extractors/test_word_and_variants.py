@@ -57,10 +57,10 @@ def test_facts_and_unknown_column_of_both_renderings(synthetic_out):
 
 
 def test_docx_vertical_and_horizontal_merges():
-    from extractors.docx_reader import DocxBackend
     from extractors.settings import ExtractSettings
+    from extractors.sources.docx import DocxReader
 
-    raw = DocxBackend().read(str(SYN / f"{plan.KEY}.docx"), ExtractSettings())
+    raw = DocxReader().read(str(SYN / f"{plan.KEY}.docx"), ExtractSettings())
     [table] = [t for p in raw.pages for t in p.tables]
     group = [c for c in table.cells if c.lines == ["Cơ quan thực hiện"]]
     assert [(c.colspan, c.rowspan) for c in group] == [(2, 1)]
@@ -104,9 +104,9 @@ def test_borderless_table_meets_the_bar(tmp_path):
 def test_borderless_header_group_and_river_columns():
     import pypdfium2 as pdfium
 
-    from extractors.borderless import _find_header, _lines, borderless_table
-    from extractors.pdfium_reader import page_chars
+    from extractors.finders.borderless import _find_header, _lines, borderless_table
     from extractors.settings import ExtractSettings
+    from extractors.sources.pdfium import page_chars
 
     pdf = pdfium.PdfDocument(SYN / f"{plan.KEY}-borderless.pdf")
     page = pdf[1]
@@ -150,13 +150,13 @@ def test_unicode_fixtures_are_not_converted(tmp_path):
     from extractors import extract
 
     for key in ("sonla-stttt-cchc-2023", "backan-stttt-cchc-2023"):
-        assert extract(ROOT / "tests" / "fixtures" / f"{key}.pdf").raw.metadata["text_encoding"] == "unicode"
+        assert extract(ROOT / "tests" / "fixtures" / f"{key}.pdf").raw.text_encoding == "unicode"
 
 
 def _ocr_or_skip():
     import os
 
-    from extractors.ocr import ocr_available
+    from extractors.sources.ocr import ocr_available
 
     if not ocr_available():
         if os.environ.get("KEHOACH_REQUIRE_OCR"):
@@ -191,8 +191,8 @@ def test_text_pdfs_are_not_ocred():
 def test_docx_runs_in_legacy_fonts_are_converted(tmp_path):
     from docx import Document
 
-    from extractors.docx_reader import DocxBackend
     from extractors.settings import ExtractSettings
+    from extractors.sources.docx import DocxReader
     from normalizers.legacy import to_tcvn3, to_vni
 
     d = Document()
@@ -204,7 +204,7 @@ def test_docx_runs_in_legacy_fonts_are_converted(tmp_path):
     run.font.name = "VNI-Times"
     path = tmp_path / "legacy.docx"
     d.save(path)
-    raw = DocxBackend().read(str(path), ExtractSettings())
+    raw = DocxReader().read(str(path), ExtractSettings())
     assert [ln.text for ln in raw.pages[0].lines] == [
         "cộng hòa xã hội chủ nghĩa việt nam",
         "Độc lập - Tự do - Hạnh phúc",
@@ -222,6 +222,6 @@ def test_docx_runs_in_legacy_fonts_are_converted(tmp_path):
     ],
 )
 def test_garbage_text_layers_go_to_ocr(texts, want):
-    from extractors.ocr import needs_ocr
+    from extractors.sources.ocr import needs_ocr
 
     assert needs_ocr([{"text": t} for t in texts]) is want

@@ -86,7 +86,7 @@ def test_each_bad_input_gets_an_actionable_error(bad_run, name, status, words):
 
 
 def test_scan_without_text_layer_is_read_by_ocr_or_reported(bad_run):
-    from extractors.ocr import ocr_available
+    from extractors.sources.ocr import ocr_available
 
     _, docs, _ = bad_run
     status, error, n_tasks = docs["scan.pdf"]

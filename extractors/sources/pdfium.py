@@ -15,6 +15,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extractors.model import PageContent
+
 #: PDFium replaces a hyphen that ends a line by U+FFFE (U+0002 in its raw API); the PDF prints "-".
 _HYPHEN_MARKS = {"\ufffe", "\x02"}
 _SKIP = {"\r", "\n", "\uffff", "\x00"}
@@ -171,3 +173,24 @@ def edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> d
         "orientation": orientation,
         "object_type": "line",
     }
+
+
+def page_box(page: pdfium.PdfPage) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The media box's (left, top) origin in PDF space and the page's (width, height) in points."""
+    left, bottom, right, top = page.get_mediabox()
+    return (left, top), (right - left, top - bottom)
+
+
+class PdfiumSource:
+    """The page's own text layer and vector rules, read by PDFium."""
+
+    name = "pdfium"
+
+    def read(self, page: Any) -> PageContent:
+        origin, (width, height) = page_box(page.pdfium)
+        chars = page_chars(page.pdfium, origin)
+        edges = page_edges(page.pdfium, origin)
+        return PageContent(page.number, width, height, chars, edges, self.name)
+
+    def close(self) -> None:
+        pass

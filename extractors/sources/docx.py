@@ -16,7 +16,7 @@ from pathlib import Path
 from extractors.headers import looks_like_header
 from extractors.model import GridCell, PageTable, RawDocument, RawPage, TextLine
 from extractors.settings import ExtractSettings
-from normalizers.legacy import font_encoding, from_tcvn3, from_vni, to_unicode, uppercase_font
+from normalizers.legacy import font_encoding, from_tcvn3, from_vni, guess_encoding, to_unicode, uppercase_font
 from normalizers.text import nfc
 
 log = logging.getLogger(__name__)
@@ -39,26 +39,34 @@ class _Cell:
     bold: bool
 
 
-def _paragraph_lines(p_el) -> tuple[list[str], bool]:
-    """A paragraph's lines (soft breaks split it) and whether most of its text is bold."""
+def _paragraph_lines(p_el, found: set[str]) -> tuple[list[str], bool]:
+    """A paragraph's lines (soft breaks split it) and whether most of its text is bold.
+
+    ``found`` collects the legacy encodings converted (the document's ``text_encoding``).
+    """
     from docx.text.paragraph import Paragraph
 
     para = Paragraph(p_el, None)
-    text = nfc(_unicode_text(para))
+    text = nfc(_unicode_text(para, found))
     bold_chars = sum(len(r.text) for r in para.runs if r.bold)
     total = sum(len(r.text) for r in para.runs) or 1
     return [ln.strip() for ln in text.split("\n")], bold_chars * 2 > total
 
 
-def _unicode_text(para) -> str:
+def _unicode_text(para, found: set[str]) -> str:
     """The paragraph's text, runs typed in TCVN3/VNI fonts (".VnTime", "VNI-Times") converted."""
     runs = list(para.runs)
     if not runs or not any(font_encoding(r.font.name) for r in runs):
         text = para.text or ""
-        return to_unicode(text) if len(text) > 40 else text
+        guessed = guess_encoding(text) if len(text) > 40 else None
+        if guessed:
+            found.add(guessed)
+        return to_unicode(text, guessed) if guessed else text
     parts = []
     for r in runs:
         enc = font_encoding(r.font.name)
+        if enc:
+            found.add(enc)
         if enc == "tcvn3":
             parts.append(from_tcvn3(r.text, upper=uppercase_font(r.font.name)))
         elif enc == "vni":
@@ -68,17 +76,17 @@ def _unicode_text(para) -> str:
     return "".join(parts)
 
 
-def _cell_lines(tc) -> tuple[list[str], bool]:
+def _cell_lines(tc, found: set[str]) -> tuple[list[str], bool]:
     lines: list[str] = []
     bolds = []
     for p in tc.iter(f"{W}p"):
-        got, bold = _paragraph_lines(p)
+        got, bold = _paragraph_lines(p, found)
         lines.extend(ln for ln in got if ln)
         bolds.append(bold)
     return lines, bool(bolds) and all(bolds)
 
 
-def _grid(tbl) -> tuple[list[_Cell], int, int, list[float]]:
+def _grid(tbl, found: set[str]) -> tuple[list[_Cell], int, int, list[float]]:
     """Cells with spans from the XML; column widths (points) from ``w:tblGrid``."""
     widths = [int(g.get(f"{W}w") or 0) / 20 for g in tbl.iter(f"{W}gridCol")]
     cells: list[_Cell] = []
@@ -98,7 +106,7 @@ def _grid(tbl) -> tuple[list[_Cell], int, int, list[float]]:
             if continues and col in open_merge:
                 open_merge[col].rowspan += 1
             else:
-                lines, bold = _cell_lines(tc)
+                lines, bold = _cell_lines(tc, found)
                 cell = _Cell(r, col, span, 1, lines, bold)
                 cells.append(cell)
                 if vmerge is not None:
@@ -112,13 +120,14 @@ def _grid(tbl) -> tuple[list[_Cell], int, int, list[float]]:
     return cells, len(rows), n_cols, widths
 
 
-class DocxBackend:
+class DocxReader:
+    """A Word file's body, in order: paragraphs as page lines, task tables as grids, layout tables as lines."""
+
     name = "docx"
 
     def read(self, path: str, settings: ExtractSettings) -> RawDocument:
-        from docx import Document
-
-        doc = Document(path)
+        doc = _open(path)
+        self._encodings: set[str] = set()
         self._pages: list[RawPage] = []
         self._new_page()
         for el in doc.element.body:
@@ -139,7 +148,8 @@ class DocxBackend:
                 len(x) for t in page.tables for c in t.cells for x in c.lines
             )
         meta = {k: str(v) for k, v in _core_properties(doc).items() if v}
-        return RawDocument(path=path, engine=self.name, pages=pages, metadata=meta)
+        encoding = "/".join(sorted(self._encodings)) or "unicode"
+        return RawDocument(path=path, engine=self.name, pages=pages, metadata=meta, text_encoding=encoding)
 
     def _new_page(self) -> None:
         """Word has no pages; section and page breaks (the appendix's landscape section) make one."""
@@ -149,17 +159,14 @@ class DocxBackend:
         self._y = 40.0
 
     def _paragraph(self, page: RawPage, el) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.text.paragraph import Paragraph
-
-        lines, bold = _paragraph_lines(el)
-        align = Paragraph(el, None).alignment
+        lines, bold = _paragraph_lines(el, self._encodings)
+        align = _alignment(el)
         for text in lines:
             if text:
                 width = min(len(text) * CHAR_WIDTH, PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT)
-                if align == WD_ALIGN_PARAGRAPH.CENTER:
+                if align == "center":
                     x0 = (PAGE_WIDTH + MARGIN_LEFT - MARGIN_RIGHT - width) / 2
-                elif align == WD_ALIGN_PARAGRAPH.RIGHT:
+                elif align in ("right", "end"):
                     x0 = PAGE_WIDTH - MARGIN_RIGHT - width
                 else:
                     x0 = MARGIN_LEFT
@@ -167,7 +174,7 @@ class DocxBackend:
             self._y += LINE_HEIGHT
 
     def _table(self, page: RawPage, tbl) -> None:
-        cells, n_rows, n_cols, widths = _grid(tbl)
+        cells, n_rows, n_cols, widths = _grid(tbl, self._encodings)
         texts = [[" ".join(c.lines) for c in cells if c.row == r] for r in range(min(n_rows, 4))]
         if any(looks_like_header(t) for t in texts) and n_cols >= 3:
             page.tables.append(self._task_table(cells, n_rows, n_cols, widths))
@@ -212,6 +219,28 @@ class DocxBackend:
             tallest = max(tallest, y - start)
         self._y = start + max(tallest, n_rows * LINE_HEIGHT) + LINE_HEIGHT
         page.lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
+
+
+def _open(path: str):
+    """python-docx's document, or :class:`InputError` when the package is damaged."""
+    from docx import Document
+
+    from extractors.inputs import InputError, input_failures
+
+    try:
+        return Document(path)
+    except (KeyError, *input_failures()) as exc:  # KeyError: a part the package must have is missing
+        raise InputError(
+            f"The Word file could not be read ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
+            "damaged; open and re-save it in Word/LibreOffice, or export it to PDF."
+        ) from exc
+
+
+def _alignment(p_el) -> str:
+    """The paragraph's ``w:jc`` as written: read from the XML, since python-docx rejects values of
+    newer schemas ("start"/"end", as LibreOffice writes them)."""
+    jc = p_el.find(f"{W}pPr/{W}jc")
+    return (jc.get(f"{W}val") or "left") if jc is not None else "left"
 
 
 def _breaks_page(p_el) -> bool:

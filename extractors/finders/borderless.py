@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from pdfplumber.utils import cluster_objects, extract_words
 
-from extractors.assemble import _ROMAN_ONLY as _ROMAN
+from extractors.finders import ReadState
 from extractors.headers import field_for, looks_like_header
-from extractors.model import GridCell, PageTable
+from extractors.headings import is_roman
+from extractors.model import GridCell, PageContent, PageTable
 from extractors.settings import ExtractSettings
 
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
@@ -172,7 +173,7 @@ def _col(edges: list[float], x: float) -> int:
 
 def _looks_like_section(line: _Line) -> bool:
     rest = " ".join(w["text"] for w in line.words[1:])
-    return bool(_ROMAN.match(line.words[0]["text"])) and rest.upper() == rest and any(ch.isalpha() for ch in rest)
+    return is_roman(line.words[0]["text"]) and rest.upper() == rest and any(ch.isalpha() for ch in rest)
 
 
 def _is_section(line: _Line, edges: list[float]) -> bool:
@@ -233,7 +234,7 @@ def _row_starts(body: list[_Line], layout: Columns) -> list[int]:
         in_tt = [
             w for w in ln.words if layout.tt is not None and _col(layout.edges, (w["x0"] + w["x1"]) / 2) == layout.tt
         ]
-        numbered = bool(in_tt) and bool(_TT.match(in_tt[0]["text"]) or _ROMAN.match(in_tt[0]["text"]))
+        numbered = bool(in_tt) and bool(_TT.match(in_tt[0]["text"]) or is_roman(in_tt[0]["text"]))
         wide_gap = typical > 0 and gaps[n - 1] > max(1.8 * typical, typical + 4)
         if numbered or _is_section(ln, layout.edges) or (layout.tt is None and wide_gap):
             starts.append(n)
@@ -359,3 +360,16 @@ def _header_cells(header: _Header, edges: list[float], cells: list[GridCell], ro
         if (0, c) not in used and not any(cell.col <= c < cell.col + cell.colspan for cell in cells if cell.row == 0):
             cells.append(GridCell(0, c, depth, 1, (edges[c], y[0], edges[c + 1], y[-1]), []))
     return depth
+
+
+class BorderlessFinder:
+    """Asked on pages where no ruled table was found; the layout carries over in ``state.borderless``."""
+
+    name = "borderless"
+
+    def find(self, page: PageContent, state: ReadState) -> list[PageTable]:
+        if not page.chars:
+            state.borderless = None
+            return []
+        table, state.borderless = borderless_table(page.chars, page.number, state.settings, state.borderless)
+        return [table] if table is not None else []

@@ -17,10 +17,12 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from extractors.pdfium_reader import edge
+from extractors.model import OcrInfo, PageContent
+from extractors.sources.pdfium import edge, page_box
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,20 @@ def ocr_available(lang: str = "vie") -> bool:
     return lang in langs.split()
 
 
-def needs_ocr(chars: list[dict]) -> bool:
-    """No text layer, or one made of garbage: unmapped glyphs (U+FFFD, "(cid:12)") or private-use code points."""
+def unusable_text(chars: list[dict]) -> str | None:
+    """Why a page's text layer cannot be used (None: it can): none at all, or garbage —
+    unmapped glyphs (U+FFFD, "(cid:12)") or private-use code points."""
     if not chars:
-        return True
+        return "no text layer"
     bad = sum(1 for c in chars if c["text"] == "\ufffd" or (c["text"] and ord(c["text"][0]) in _PUA))
     cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
-    return (bad + cid) > 0.3 * len(chars)
+    if (bad + cid) > 0.3 * len(chars):
+        return "unmapped glyphs in the text layer"
+    return None
+
+
+def needs_ocr(chars: list[dict]) -> bool:
+    return unusable_text(chars) is not None
 
 
 def render(page, dpi: int = DPI) -> np.ndarray:
@@ -180,3 +189,30 @@ def ocr_cell(gray: np.ndarray, bbox: tuple[float, float, float, float], dpi: int
             ["tesseract", str(png), "-", "-l", lang, "--psm", "7"], capture_output=True, text=True, timeout=60
         )
     return " ".join(out.stdout.split())
+
+
+class OcrSource:
+    """A page read from its image: deskewed, grid from the image's rules, words from Tesseract."""
+
+    name = "ocr"
+
+    def __init__(self, dpi: int = DPI, lang: str = "vie"):
+        self.dpi, self.lang = dpi, lang
+
+    def read(self, page: Any, reason: str = "forced") -> PageContent:
+        _, (width, height) = page_box(page.pdfium)
+        gray, angle = deskew(render(page.pdfium, self.dpi))
+        edges, lines_mask = image_edges(gray, self.dpi)
+        clean = erase(gray, lines_mask)  # rules erased once: page words and cell retries both read it
+        words = ocr_words(clean, self.dpi, self.lang)
+        confs = [w["conf"] for w in words if w["conf"] >= 0]
+        info = OcrInfo(reason, round(angle, 2), 0, round(sum(confs) / len(confs), 1) if confs else None)
+        log.info("page %d read by OCR (%s; deskewed %.2f°, %d words)", page.number, reason, angle, len(words))
+
+        def retry(bbox: tuple[float, float, float, float]) -> str:
+            return ocr_cell(clean, bbox, self.dpi, self.lang)
+
+        return PageContent(page.number, width, height, words, edges, self.name, ocr=info, retry_cell=retry)
+
+    def close(self) -> None:
+        pass

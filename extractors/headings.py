@@ -1,0 +1,25 @@
+"""Section and group headings of a task table: one classification for every table finder.
+
+A section row carries a roman numeral ("I. CẢI CÁCH THỂ CHẾ", "II CẢI CÁCH…", or "I" alone
+in the TT column beside a merged title); a group row is a sub-heading inside a section
+("1. Tham mưu UBND tỉnh") printed across the row.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: "I. TITLE", "II - TITLE", "III TITLE": a roman numeral and the section's title
+ROMAN_TITLE = re.compile(r"^(?P<code>[IVXL]{1,6})(?:\s*[.):\-–]\s*|\s+)(?P<title>\S.*)$", re.DOTALL)
+#: "I", "IV.": a roman numeral alone (in the TT column)
+ROMAN_ONLY = re.compile(r"^[IVXL]{1,6}\.?$")
+
+
+def is_roman(text: str) -> bool:
+    return bool(ROMAN_ONLY.match(text.strip()))
+
+
+def section_heading(text: str) -> tuple[str | None, str]:
+    """A heading row's text as ``(section code, title)``; the code is None for a group heading."""
+    m = ROMAN_TITLE.match(text)
+    return (m.group("code"), m.group("title").strip()) if m else (None, text)

@@ -1,0 +1,202 @@
+"""The per-document reader: each page through a text source and the table finders, once.
+
+    page --source--> PageContent (chars, edges) --finders--> PageTables --cells--> RawPage
+
+Per page, the text source of the settings reads the page; legacy fonts (TCVN3, VNI) are
+converted; a page whose text layer is missing or unusable is read by OCR instead (and the
+reason recorded). The engine's finders are asked in order; the first that finds a table
+wins. The page's characters are then put into the cells that contain them and the rest
+become the page's text lines. Everything the document carries across pages (the borderless
+layout, the encodings met, finder caches) lives in this reader's :class:`ReadState`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Sequence
+
+import pypdfium2 as pdfium
+from pdfplumber.utils import cluster_objects, extract_text
+
+from extractors.finders import ReadState, TableFinder, engine_finders
+from extractors.legacy_text import decode_legacy
+from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
+from extractors.settings import ExtractSettings
+from extractors.sources import PageSource, SourcePage, open_text_source
+from extractors.sources.ocr import OcrSource, ocr_available, unusable_text
+
+log = logging.getLogger(__name__)
+
+
+class PdfReader:
+    """Reads one PDF into a :class:`RawDocument`; ``pages`` (1-based) limits it to some pages."""
+
+    def __init__(
+        self,
+        path: str,
+        settings: ExtractSettings,
+        finders: Sequence[TableFinder] | None = None,
+        pages: Sequence[int] | None = None,
+    ):
+        self.path = path
+        self.settings = settings
+        self.finders = list(finders) if finders is not None else engine_finders(settings)
+        self.only = set(pages) if pages is not None else None
+        self.state = ReadState(path, settings)
+        self.encodings: set[str] = set()
+
+    def read(self) -> RawDocument:
+        pdf = pdfium.PdfDocument(self.path)
+        source = open_text_source(self.path, self.settings)
+        try:
+            numbers = [n for n in range(1, len(pdf) + 1) if self.only is None or n in self.only]
+            self.state.page_heights = {n: pdf.get_page_size(n - 1)[1] for n in numbers}
+            meta = {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+            pages = [self._page(pdf, n - 1, source) for n in numbers]
+        finally:
+            source.close()
+            pdf.close()
+        encoding = "/".join(sorted(self.encodings)) or "unicode"
+        return RawDocument(self.path, self.settings.engine, pages, meta, encoding)
+
+    def _page(self, pdf: pdfium.PdfDocument, index: int, source: PageSource) -> RawPage:
+        handle = pdf[index]
+        try:
+            content = self._content(SourcePage(index, handle), source)
+            tables = self._tables(content)
+            page = build_page(content, tables, self.settings)
+            if content.retry_cell is not None:
+                _retry_empty_cells(page, content)
+            return page
+        finally:
+            handle.close()  # frees the page: memory stays flat on long files
+
+    def _content(self, page: SourcePage, source: PageSource) -> PageContent:
+        """The page's characters from the text layer, or from its image when the layer is unusable."""
+        content = source.read(page)
+        content.chars, content.encoding = decode_legacy(content.chars)
+        reason = self._ocr_reason(content)
+        if reason is not None:
+            return OcrSource().read(page, reason)
+        if content.encoding:
+            self.encodings.update(content.encoding.split("/"))
+        return content
+
+    def _ocr_reason(self, content: PageContent) -> str | None:
+        if self.settings.ocr == "off":
+            return None
+        if self.settings.ocr == "force":
+            return "OCR forced by the settings"
+        reason = unusable_text(content.chars)
+        return reason if reason is not None and ocr_available() else None
+
+    def _tables(self, content: PageContent) -> list[PageTable]:
+        for finder in self.finders:
+            tables = finder.find(content, self.state)
+            if tables:
+                if finder.name != "borderless":
+                    self.state.borderless = None  # a ruled page ends a borderless table
+                return tables
+        return []
+
+
+def _retry_empty_cells(page: RawPage, content: PageContent) -> None:
+    """OCR: a cell the page-level pass left empty is read again from its own crop ("1", "12")."""
+    assert content.retry_cell is not None
+    for table in page.tables:
+        for cell in table.cells:
+            if not cell.lines and (text := content.retry_cell(cell.bbox)):
+                cell.lines = [text]
+
+
+def _center(obj: dict) -> tuple[float, float]:
+    return (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+
+
+def _locate(table: PageTable, x: float, y: float) -> GridCell | None:
+    x0, top, x1, bottom = table.bbox
+    if not (x0 <= x <= x1 and top <= y <= bottom):
+        return None
+    c = bisect.bisect_right(table.col_edges, x) - 1
+    r = bisect.bisect_right(table.row_edges, y) - 1
+    return table.cell_at(min(r, table.n_rows - 1), min(c, table.n_cols - 1))
+
+
+def _chars_to_lines(chars: list[dict], settings: ExtractSettings) -> list[str]:
+    if not chars:
+        return []
+    text = extract_text(chars, x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance)
+    return text.split("\n")
+
+
+def _segments(group: list[dict], gap: float) -> list[list[dict]]:
+    """Split one printed line where a wide gap separates columns (letterhead left/right)."""
+    group = sorted(group, key=lambda c: c["x0"])
+    out = [[group[0]]]
+    for ch in group[1:]:
+        if ch["x0"] - out[-1][-1]["x1"] > gap:
+            out.append([])
+        out[-1].append(ch)
+    return out
+
+
+def page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> list[TextLine]:
+    """Group loose characters (outside tables) into printed lines with their boxes."""
+    out = []
+    for group in cluster_objects(chars, lambda c: round(c["top"]), settings.y_tolerance):
+        for seg in _segments(group, settings.column_gap):
+            text = extract_text(seg, x_tolerance=settings.x_tolerance, y_tolerance=99)
+            if not text.strip():
+                continue
+            box = (
+                min(c["x0"] for c in seg),
+                min(c["top"] for c in seg),
+                max(c["x1"] for c in seg),
+                max(c["bottom"] for c in seg),
+            )
+            bold = sum("bold" in c.get("fontname", "").lower() for c in seg) > len(seg) / 2
+            out.append(TextLine(text.replace("\n", " ").strip(), box, page_no, bold))
+    out.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
+    return out
+
+
+def build_page(content: PageContent, tables: list[PageTable], settings: ExtractSettings) -> RawPage:
+    """Assign each character to the table cell that contains its centre; the rest are page lines."""
+    per_cell: dict[int, list[dict]] = {}
+    loose = []
+    for ch in content.chars:
+        x, y = _center(ch)
+        cell = next((c for t in tables if (c := _locate(t, x, y)) is not None), None)
+        if cell is None:
+            loose.append(ch)
+        else:
+            per_cell.setdefault(id(cell), []).append(ch)
+    for table in tables:
+        if table.kind == "borderless":
+            continue  # its cells were filled from the words, spans included
+        for cell in table.cells:
+            mine = per_cell.get(id(cell), [])
+            cell.lines = _chars_to_lines(mine, settings)
+            confs = [c["conf"] for c in mine if c.get("conf", -1) >= 0]
+            cell.confidence = round(sum(confs) / len(confs), 1) if confs else None
+    return RawPage(
+        number=content.number,
+        width=float(content.width),
+        height=float(content.height),
+        lines=page_lines(loose, content.number, settings),
+        tables=tables,
+        n_chars=len(content.chars),
+        n_rules=len(content.edges),
+        source=content.source,
+        ocr_info=content.ocr,
+    )
+
+
+def read_pdf(
+    path: str,
+    settings: ExtractSettings,
+    finders: Sequence[TableFinder] | None = None,
+    pages: Sequence[int] | None = None,
+) -> RawDocument:
+    return PdfReader(path, settings, finders, pages).read()
