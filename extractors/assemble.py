@@ -93,7 +93,7 @@ def _leaf_labels(table: PageTable, start: int, depth: int) -> list[str]:
 
 def _is_subheader(table: PageTable, start: int, depth: int) -> bool:
     below = start + depth
-    group_cols = set()
+    group_cols: set[int] = set()
     for r in range(start, below):
         for cell in table.row_cells(r):
             if cell.row == r and cell.colspan > 1 and r + cell.rowspan == below:

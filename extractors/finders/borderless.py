@@ -193,7 +193,7 @@ def borderless_table(
     if header is not None:
         body = lines[header.first + header.depth :]
         edges = _edges(header.columns, body)
-        fields = [None] * (len(edges) - 1)
+        fields: list[str | None] = [None] * (len(edges) - 1)
         for x0, x1, label in header.columns:
             fields[_col(edges, (x0 + x1) / 2)] = field_for(label)
         layout = Columns(edges, fields.index("tt") if "tt" in fields else None, fields)

@@ -46,7 +46,7 @@ def _paragraph_lines(p_el, found: set[str]) -> tuple[list[str], bool]:
     """
     from docx.text.paragraph import Paragraph
 
-    para = Paragraph(p_el, None)
+    para = Paragraph(p_el, None)  # type: ignore[arg-type]  # no story part: text only
     text = nfc(_unicode_text(para, found))
     bold_chars = sum(len(r.text) for r in para.runs if r.bold)
     total = sum(len(r.text) for r in para.runs) or 1
@@ -129,6 +129,7 @@ class DocxReader:
         doc = _open(path)
         self._encodings: set[str] = set()
         self._pages: list[RawPage] = []
+        self._y = 40.0
         self._new_page()
         for el in doc.element.body:
             if el.tag == f"{W}p":
@@ -207,7 +208,7 @@ class DocxReader:
         for w in widths:
             edges.append(edges[-1] + w / total * (PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT))
         start = self._y
-        tallest = 0
+        tallest = 0.0
         for c in cells:
             lo, hi = MARGIN_LEFT + edges[c.col], MARGIN_LEFT + edges[min(c.col + c.colspan, len(edges) - 1)]
             y = start + c.row * LINE_HEIGHT * 6
@@ -227,9 +228,10 @@ def _open(path: str):
 
     from extractors.inputs import InputError, input_failures
 
+    failures: tuple[type[Exception], ...] = (KeyError, *input_failures())  # KeyError: a required part is missing
     try:
         return Document(path)
-    except (KeyError, *input_failures()) as exc:  # KeyError: a part the package must have is missing
+    except failures as exc:
         raise InputError(
             f"The Word file could not be read ({type(exc).__name__}: {str(exc)[:160]}): it is probably "
             "damaged; open and re-save it in Word/LibreOffice, or export it to PDF."

@@ -103,7 +103,7 @@ def image_edges(gray: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarra
     lines_mask = np.zeros_like(binary)
     for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20)))):
         mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        lines_mask |= mask
+        lines_mask = np.maximum(lines_mask, mask)
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
         for x, y, bw, bh, _area in stats[1:n]:
             if orientation == "h" and bw > 4 * bh:

@@ -32,3 +32,15 @@ def test_notebook_executes_with_figures(name, ingested, tmp_path, monkeypatch):
     assert list(tmp_path.glob("*.png"))
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+
+
+def test_figures_folder_is_ignored_by_git():
+    """Running a notebook where it lives writes notebooks/figures/: git status must stay clean."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("git") or not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    for name in ("notebooks/figures/section_mix.png", "figures/rows_per_page.png"):
+        done = subprocess.run(["git", "check-ignore", "-q", name], cwd=ROOT)
+        assert done.returncode == 0, f"{name} is not ignored by .gitignore"
