@@ -14,13 +14,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractors.celltext import join_lines
-from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header
-from extractors.headings import is_roman, section_heading
+from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header, resolve_duplicates
+from extractors.headings import GROUP_NUMBER, is_roman, roman_code, section_heading
 from extractors.model import Fragment, GridCell, LogicalCell, PageTable, RawDocument, RawPage, TableLayout, TaskRow
 
 log = logging.getLogger(__name__)
 
-_NUMBERED_ITEM = re.compile(r"^(\d+(\.\d+)*\.?|[a-zđ]\))\s")
+_NUMBERED_ITEM = re.compile(r"^(\d{1,2}(\.\d{1,2})*[.)]|[a-zđ]\))\s")  # "1. ", "1.2. ", "3) ", "a) "
+#: a word a number follows ("năm 2021", "ngày 15", "Quyết định số 12"): cut before the number, it carries on
+_NUMBER_WORD = re.compile(r"\b(năm|ngày|tháng|quý|số|giai đoạn|đến|từ)$", re.IGNORECASE)
+_LONG_TEXT = frozenset({"objective", "task", "activity", "output"})
+#: fields a data row always fills: an empty one at a page top under a filled one continues a merged cell
+_USUALLY_FILLED = frozenset({"objective", "task", "lead"})
 _TERMINAL = (".", ";", ":", "!", "?")
 _MAX_HEADER_ROWS = 3
 
@@ -69,7 +74,7 @@ def find_header(table: PageTable) -> _Header | None:
             depth += 1
             leaf = _leaf_labels(table, start, depth)
         fields = [field_for(x) for x in leaf]
-        fields = [f if f != "note" else None for f in fields]
+        fields = resolve_duplicates(leaf, [f if f != "note" else None for f in fields])
         spans = [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)]
         sig = [_signature(_row_labels(table, r)) for r in range(start, start + depth)]
         return _Header(start, depth, _Columns(fields, leaf, spans), sig)
@@ -128,7 +133,8 @@ def _starts_lower(text: str) -> bool:
 
 
 def _unfinished(before: str) -> bool:
-    return bool(before) and (before.endswith(("-", "–", ",", "(", "/")) or before[-1].isalnum())
+    """The text before a page break stops mid-phrase (a hyphen, comma, slash or open bracket)."""
+    return before.endswith(("-", "–", ",", "(", "/"))
 
 
 @dataclass
@@ -193,10 +199,16 @@ class Assembler:
         if len(own) == 1 and own[0].colspan >= max(2, table.n_cols // 2):
             return section_heading(_cell_text(own[0]))
         tt_col = cols.fields.index("tt") if "tt" in cols.fields else None
-        if tt_col is not None and len(own) == 2 and own[0].col == tt_col:
-            tt = _cell_text(own[0])
-            if is_roman(tt):
-                return tt.rstrip("."), _cell_text(own[1])
+        if tt_col is None or not own or own[0].col > tt_col or own[0].col + own[0].colspan <= tt_col:
+            return None
+        tt, rest = _cell_text(own[0]), own[1:]
+        if is_roman(tt):  # "I │ CẢI CÁCH THỂ CHẾ", "I │ CH.VT │ VĂN THƯ, LƯU TRỮ": the title is the widest text
+            title = max((_cell_text(c) for c in rest), key=len, default="")
+            return roman_code(tt), title
+        last = rest[-1] if rest else None
+        spans_row = last is not None and last.col + last.colspan == table.n_cols and last.colspan >= 2
+        if len(rest) == 1 and spans_row and GROUP_NUMBER.match(tt):  # "1. │ Tham mưu UBND tỉnh" merged
+            return None, f"{tt} {_cell_text(rest[0])}"
         return None
 
     def _set_heading(self, code: str | None, title: str) -> None:
@@ -216,24 +228,34 @@ class Assembler:
         return out
 
     def _is_split(self, table: PageTable, r: int, cols: _Columns, prev: TaskRow) -> bool:
-        """Is the first row on a page the rest of the previous page's last row?"""
+        """Is the first row on a page the rest of the previous page's last row?
+
+        Evidence per cell: text that carries on a sentence (starts in lower case, or the part
+        before the break ends in a hyphen or comma) says "split"; text that starts a new item
+        (a capital, a number, a bullet) says "new row"; a cell filled before the break and empty
+        now says "split" (short cells finish on the first page).
+        """
         by_field = self._cells_by_field(table, r, cols)
         if any(not c.empty for c in by_field.get("tt", [])):
             return False
-        cont = new = 0
+        cont = new = finished = 0
         for name, cells in by_field.items():
+            if name == "tt":
+                continue
             own = [c for c in cells if c.row == r and not c.empty]
-            if name == "tt" or not own:
+            before = join_lines(prev.cells[name].lines) if name in prev.cells else ""
+            if not own:  # filled before the break, empty now: it finished there (a merge would span rows)
+                finished += bool(before) and all(c.row == r and c.rowspan == 1 for c in cells)
                 continue
             text = " ".join(_cell_text(c) for c in own)
-            before = join_lines(prev.cells[name].lines) if name in prev.cells else ""
             if text == before:
                 continue
-            if _starts_lower(text) or _unfinished(before):
-                cont += 1
-            elif _NUMBERED_ITEM.match(text) or (text[:1].isupper() and before.endswith(_TERMINAL)):
-                new += 1
-        return cont >= new
+            weight = 2 if name in _LONG_TEXT else 1  # the long cells are the ones a page break cuts
+            if _starts_lower(text) or _unfinished(before) or (text[:1].isdigit() and _NUMBER_WORD.search(before)):
+                cont += weight
+            elif _NUMBERED_ITEM.match(text) or text[:1].isupper():
+                new += weight
+        return cont + finished > new or new == 0
 
     def _continue_row(
         self, table: PageTable, r: int, cols: _Columns, prev: TaskRow, merged: dict[int, LogicalCell]
@@ -276,7 +298,7 @@ class Assembler:
             len(cells) == 1
             and above is not None
             and name != "tt"
-            and _continues_merge(cells[0], above, name in self._merging)
+            and _continues_merge(cells[0], above, name in self._merging or name in _USUALLY_FILLED)
         ):
             self._append(above, cells[0], page)
             merged[id(cells[0])] = above

@@ -35,24 +35,62 @@ def header_key(label: str) -> str:
     return _NUMBERING.sub("", key).strip(" .:")
 
 
-def field_for(label: str) -> str | None:
-    """The contract field a header label names, or None when it names none we know."""
+#: A header label is a short phrase; a longer cell is data even when it says "nội dung" or "phối hợp".
+MAX_LABEL_WORDS = 14
+#: "1", "12", "1.2", "3." or a roman numeral: a data or section row's number, never a header label
+_ROW_NUMBER = re.compile(r"^(\d{1,3}(\.\d{1,3})*\.?|[IVXL]{1,6}\.?)$")
+
+
+def field_match(label: str) -> tuple[str, tuple[int, int, int]] | None:
+    """The contract field a header label names and how well it names it (lower is better: rule,
+    keyword, label length), or None when it names none we know."""
     key = header_key(label)
     if not key:
         return None
     if key in _TT_LABELS:
-        return "tt"
-    for name, words in _RULES:
-        if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words):
-            return name
+        return "tt", (0, 0, len(key))
+    for rank, (name, words) in enumerate(_RULES):
+        for k, w in enumerate(words):
+            if re.search(rf"\b{re.escape(w)}\b", key):
+                return name, (rank, k, len(key))
     return None
 
 
+def field_for(label: str) -> str | None:
+    """The contract field a header label names, or None when it names none we know."""
+    found = field_match(label)
+    return found[0] if found else None
+
+
+def is_label(text: str) -> bool:
+    """Could this cell be a header label? Short, and not a row number."""
+    text = text.strip()
+    return bool(text) and len(text.split()) <= MAX_LABEL_WORDS and not _ROW_NUMBER.match(text)
+
+
 def looks_like_header(labels: list[str]) -> bool:
-    """A row is a header when it names a task column and at least two other known fields."""
-    found = {field_for(label) for label in labels if label.strip()}
+    """A row is a header when it names a task column and at least two other known fields, in cells
+    short enough to be labels, and does not start with a row number."""
+    filled = [label.strip() for label in labels if label.strip()]
+    if not filled or _ROW_NUMBER.match(filled[0]):
+        return False
+    found = {field_for(label) for label in filled if is_label(label)}
     found.discard(None)
     return len(found) >= 3 and bool(found & {"task", "activity", "objective"})
+
+
+def resolve_duplicates(labels: list[str], fields: list[str | None]) -> list[str | None]:
+    """Two columns naming one field: the better-named keeps it (ties: the leftmost), the others
+    become unknown columns (kept under their printed label) — never two columns in one field."""
+    best: dict[str, tuple[tuple[int, int, int], int]] = {}
+    for c, (label, name) in enumerate(zip(labels, fields, strict=True)):
+        if name is None:
+            continue
+        found = field_match(label)
+        quality = found[1] if found and found[0] == name else (99, 99, 999)
+        if name not in best or quality < best[name][0]:
+            best[name] = (quality, c)
+    return [name if name is None or best[name][1] == c else None for c, name in enumerate(fields)]
 
 
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)

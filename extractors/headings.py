@@ -13,13 +13,22 @@ import re
 ROMAN_TITLE = re.compile(r"^(?P<code>[IVXL]{1,6})(?:\s*[.):\-–]\s*|\s+)(?P<title>\S.*)$", re.DOTALL)
 #: "I", "IV.": a roman numeral alone (in the TT column)
 ROMAN_ONLY = re.compile(r"^[IVXL]{1,6}\.?$")
+#: "PHẦN I. …", "Phần II - …", "MỤC III …": a part word before the numeral
+_PART = re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)\s+(?=[IVXL]{1,6}\b)")
+#: a group's number in the TT column: "1", "1.", "1.1", "a)", "b."
+GROUP_NUMBER = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[a-zđ][).])$")
 
 
 def is_roman(text: str) -> bool:
-    return bool(ROMAN_ONLY.match(text.strip()))
+    return bool(ROMAN_ONLY.match(_PART.sub("", text.strip())))
+
+
+def roman_code(text: str) -> str:
+    """``"IV."`` or ``"PHẦN IV"`` -> ``"IV"``."""
+    return _PART.sub("", text.strip()).rstrip(".")
 
 
 def section_heading(text: str) -> tuple[str | None, str]:
     """A heading row's text as ``(section code, title)``; the code is None for a group heading."""
-    m = ROMAN_TITLE.match(text)
+    m = ROMAN_TITLE.match(_PART.sub("", text))
     return (m.group("code"), m.group("title").strip()) if m else (None, text)
