@@ -22,8 +22,10 @@ from functools import lru_cache
 
 # The horizontal spaces a printed line may carry (not newlines): one space each in clean text.
 _LINE_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_SPACES = re.compile(r"\s+")
+#: the dash variants the keys fold to ``-`` (hyphens, en/em dashes, minus, small and full-width hyphen-minus)
+DASH_CHARS = "".join(map(chr, range(0x2010, 0x2016))) + "\u2212\ufe58\ufe63\uff0d"
+_DASHES = re.compile("[" + re.escape(DASH_CHARS) + "]")
+_SPACES = re.compile(r"\s+")  # Python's \s: every character str.isspace() accepts
 # Old-style tone placement on the first vowel of these pairs -> modern placement.
 _TONE_PAIRS = {
     "òa": "oà",
