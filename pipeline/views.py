@@ -8,7 +8,9 @@ working directory (notebooks run from ``notebooks/``). The reform-area mapping a
 - ``fold_vi(s)`` is :func:`normalizers.text.fold` in SQL: ``Ð``/``Đ``/``đ`` -> ``d``, accents
   stripped, dash variants -> ``-``, every run of whitespace Python's ``\\s`` knows (newlines,
   tabs, no-break spaces …) -> one space, trimmed, lower case. The character classes are
-  generated from Python's own definitions, not typed twice;
+  generated from Python's own definitions, not typed twice. Left apart, as no keyword can tell:
+  ``lower`` is not ``casefold`` (``ß``), and ``strip_accents`` also drops the few marks with
+  combining class 0 (U+034F) that ``fold`` keeps;
 - ``reform_area_code(title)`` / ``reform_area(title)`` are :func:`normalizers.admin.reform_area`
   generated as a ``CASE`` from :func:`normalizers.admin.reform_areas` (same keywords, same order,
   first match wins, :data:`normalizers.admin.OTHER_AREA` otherwise). One difference: a NULL title
