@@ -109,12 +109,12 @@ def _target(clause: str, m: re.Match[str], next_start: int) -> Target:
     if not subject:
         head = _VERB_BEFORE.sub("", before).strip(" ,:")
         subject = _LEAD_IN.sub("", head).strip()
-    subject = subject.strip(" ,:;") or None
+    subject = subject.strip(" ,:;")
     scope = None
     if subject:
         sm = _LEVEL_SCOPE.search(subject)
         scope = sm.group(1) if sm else None
-    return Target(_value(m.group(1)), subject, scope, cmp, clause)
+    return Target(_value(m.group(1)), subject or None, scope, cmp, clause)
 
 
 @lru_cache(maxsize=4096)

@@ -66,7 +66,8 @@ def split_outside_parens(text: str, seps: str) -> list[str]:
     as many as separators plus one. An unmatched ``)`` is ignored; an unclosed ``(`` runs to the end.
     """
     out: list[str] = []
-    depth, cur = 0, []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         depth += ch == "("
         depth -= ch == ")" and depth > 0
