@@ -8,16 +8,7 @@ else the page's character statistics (embedded subsets often lose the name).
 
 from __future__ import annotations
 
-from normalizers.legacy import (
-    _VNI_BASES,
-    _VNI_MARKS,
-    _VNI_SINGLE,
-    font_encoding,
-    from_tcvn3,
-    from_vni,
-    guess_encoding,
-    uppercase_font,
-)
+from normalizers.legacy import VNI_SINGLE, compose_vni, font_encoding, from_tcvn3, guess_encoding, uppercase_font
 
 
 def decode_legacy(chars: list[dict]) -> tuple[list[dict], str | None]:
@@ -40,18 +31,14 @@ def decode_legacy(chars: list[dict]) -> tuple[list[dict], str | None]:
             out.append(c)
         elif enc == "vni":
             prev = out[-1] if out else None
-            if c["text"] in _VNI_MARKS and prev is not None and prev["text"][-1:] in _VNI_BASES | set("ơưƠƯ"):
-                prev["text"] = from_vni(_raw_vni(prev["text"]) + c["text"])
+            merged = compose_vni(prev["text"], c["text"]) if prev is not None else None
+            if prev is not None and merged is not None:
+                prev["text"] = merged
                 prev["x1"] = max(prev["x1"], c["x1"])
                 prev["width"] = prev["x1"] - prev["x0"]
             else:
-                c["text"] = _VNI_SINGLE.get(c["text"], c["text"])
+                c["text"] = VNI_SINGLE.get(c["text"], c["text"])
                 out.append(c)
         else:
             out.append(c)
     return out, "/".join(sorted(found))
-
-
-def _raw_vni(text: str) -> str:
-    """Back to the VNI base letter ("ơ" -> "ô") so the mark after it composes as VNI means."""
-    return {"ơ": "ô", "ư": "ö", "Ơ": "Ô", "Ư": "Ö"}.get(text, text)

@@ -1,7 +1,10 @@
 """Administrative vocabularies: reform areas of a section title, provinces across the 2025 merger.
 
-Both are data files under ``normalizers/data/`` with their version and source; the DuckDB
-views use the same data (loaded into tables), so SQL and Python agree.
+Both are data files under ``normalizers/data/`` with their version and source. The DuckDB
+views (:mod:`pipeline.views`) are generated from the same accessors: the ``reform_area()``
+macro is :func:`reform_area`'s rule written as SQL (keywords in :func:`reform_areas` order,
+matched in ``fold_vi(title)``, the SQL copy of :func:`normalizers.text.fold`), and the merger is
+loaded from :func:`province_merger`; ``tests/pipeline/test_views.py`` checks that both agree.
 """
 
 from __future__ import annotations
@@ -19,24 +22,32 @@ def _data(name: str) -> dict:
     return json.loads(nfc(text))
 
 
+#: ``(code, area)`` of a title no reform area's keyword occurs in
+OTHER_AREA = ("khac", "Khác")
+
+
 def reform_areas() -> list[dict]:
-    """The reform areas in matching order: ``{"code", "area", "keywords"}``."""
+    """The reform areas in matching order: ``{"code", "area", "keywords"}`` (keywords already folded)."""
     return _data("reform_areas")["areas"]
 
 
 def reform_area(title: str | None) -> tuple[str, str]:
-    """``"II. CẢI CÁCH THỂ CHẾ"`` -> ``("the_che", "Cải cách thể chế")``; unknown -> ``("khac", "Khác")``."""
+    """``"II. CẢI CÁCH THỂ CHẾ"`` -> ``("the_che", "Cải cách thể chế")``; unknown -> :data:`OTHER_AREA`.
+
+    The first area (in :func:`reform_areas` order) one of whose keywords occurs in ``fold(title)``
+    wins; ``fold`` folds case, diacritics and whitespace, so ``"THỂ\nCHẾ"`` is ``"the che"``.
+    """
     key = fold(title or "")
     for area in reform_areas():
         if any(k in key for k in area["keywords"]):
             return area["code"], area["area"]
-    return "khac", "Khác"
+    return OTHER_AREA
 
 
 @lru_cache(maxsize=1)
 def _province_index() -> dict[str, str]:
     index = {}
-    for after, before in _data("provinces_2025")["provinces"].items():
+    for after, before in province_merger().items():
         for name in [after, *before]:
             index[match_key(name)] = after
     return index
@@ -53,5 +64,6 @@ def province_after_2025(province: str | None) -> str | None:
     return _province_index().get(match_key(name))
 
 
-def provinces_source() -> str:
-    return _data("provinces_2025")["source"]
+def province_merger() -> dict[str, list[str]]:
+    """The 34 provinces since 1/7/2025, each with the names (before the merger) it covers."""
+    return _data("provinces_2025")["provinces"]

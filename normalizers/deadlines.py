@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from normalizers.text import fold_chars, nfc
+from normalizers.bullets import strip_bullet
+from normalizers.text import fold_chars, nfc, split_outside_parens
 
 KINDS = ("continuous", "recurring", "due", "month", "quarter", "year", "period", "on_event", "relative", "unparsed")
 
@@ -106,17 +107,10 @@ def split_expressions(text: str) -> list[str]:
     """Clauses of a cell: lines, ``;`` outside parentheses, bullets removed."""
     out = []
     for line in nfc(text or "").split("\n"):
-        depth, cur = 0, []
-        for ch in line + ";":
-            depth += ch == "("
-            depth -= ch == ")" and depth > 0
-            if ch == ";" and depth == 0:
-                clause = re.sub(r"^\s*[-+•]\s*", "", "".join(cur)).strip(" .,:")
-                if clause:
-                    out.append(clause)
-                cur = []
-            else:
-                cur.append(ch)
+        for piece in split_outside_parens(line, ";"):
+            clause = strip_bullet(piece, glued=True).strip(" .,:")
+            if clause:
+                out.append(clause)
     return out
 
 
@@ -145,8 +139,8 @@ def _scan(clause: str, plan_year: int | None) -> list[Deadline]:
             found.append((a, d))
     found.sort(key=lambda t: t[0])
     found = _merge_recurring(_drop_vacuous(found))
-    for start, d in found:
-        d.label = _label(clause, start, found)
+    for _, d in found:
+        d.label = _label(clause, found)
     return [d for _, d in found]
 
 
@@ -172,7 +166,7 @@ def _merge_recurring(found: list[tuple[int, Deadline]]) -> list[tuple[int, Deadl
     return out
 
 
-def _label(clause: str, start: int, found: list[tuple[int, Deadline]]) -> str | None:
+def _label(clause: str, found: list[tuple[int, Deadline]]) -> str | None:
     """What is due: the words before the first time phrase ("Ban hành kế hoạch")."""
     first = found[0][0]
     head = clause[:first].strip(" :,-(").strip()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from types import MappingProxyType
 
 # TCVN3: code point -> Unicode letter (lowercase; the ".VnTimeH"-style fonts print them as capitals)
 _TCVN3 = dict(
@@ -33,11 +35,14 @@ _VNI_MARKS = {
 }  # fmt: skip
 _VNI_MARKS.update({k.upper(): v for k, v in list(_VNI_MARKS.items())})
 # VNI letters that are one code point
-_VNI_SINGLE = {
+_VNI_SINGLE_TABLE = {
     "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị", "î": "ỵ", "ñ": "đ", "ô": "ơ", "ö": "ư",
     "Í": "Í", "Ì": "Ì", "Æ": "Ỉ", "Ó": "Ĩ", "Ò": "Ị", "Î": "Ỵ", "Ñ": "Đ", "Ô": "Ơ", "Ö": "Ư",
 }  # fmt: skip
-_VNI_BASES = set("aeiouyAEIOUY") | {"ô", "ö", "Ô", "Ö"}
+#: VNI letters that are one code point -> Unicode ("ñ" -> "đ", "ô" -> "ơ"); anything else reads as itself
+VNI_SINGLE: Mapping[str, str] = MappingProxyType(_VNI_SINGLE_TABLE)
+# Letters a VNI diacritic code point after them combines with: the VNI bases, raw ("ô") or decoded ("ơ")
+_TAKES_VNI_MARK = frozenset("aeiouyAEIOUY") | {"ô", "ö", "Ô", "Ö"} | frozenset("ơưƠƯ")
 _VNI_PAIR = re.compile("[aeouyAEOUYôöÔÖ][ùøûõïâêáàåãäéèúüëÙØÛÕÏÂÊÁÀÅÃÄÉÈÚÜË]")
 # Letters only Unicode Vietnamese has (outside Latin-1): their presence means the text is fine
 _UNICODE_VI = re.compile("[ăđơưĂĐƠƯ\u1ea0-\u1ef9]")
@@ -78,16 +83,36 @@ def from_tcvn3(text: str, upper: bool = False) -> str:
     return out.upper() if upper else out
 
 
+def _compose(letter: str, mark: str) -> str | None:
+    """Unicode ``letter`` + the VNI diacritic code point ``mark``, or None when they do not combine."""
+    marks = _VNI_MARKS.get(mark)
+    if not marks or letter[-1:] not in _TAKES_VNI_MARK:
+        return None
+    return unicodedata.normalize("NFC", letter + marks)
+
+
 def from_vni(text: str) -> str:
+    """VNI text -> Unicode (NFC): each letter with the diacritic code point after it becomes one letter."""
     out: list[str] = []
     for ch in text:
-        marks = _VNI_MARKS.get(ch)
-        if marks and out and out[-1][-1:] in _VNI_BASES | set("ơưƠƯ"):
-            base = out.pop()
-            out.append(unicodedata.normalize("NFC", base + marks))
+        composed = _compose(out[-1], ch) if out else None
+        if composed is not None:
+            out[-1] = composed
         else:
-            out.append(_VNI_SINGLE.get(ch, ch))
+            out.append(VNI_SINGLE.get(ch, ch))
     return unicodedata.normalize("NFC", "".join(out))
+
+
+def compose_vni(letter: str, mark: str) -> str | None:
+    """``letter`` as a VNI font prints it, followed by ``mark``, in Unicode; None when ``mark`` does not combine.
+
+    For text split into glyphs: ``mark`` is the glyph after ``letter`` and is one of VNI's diacritic
+    code points. ``letter`` may already be decoded (it reads the same, except that a bare ``ô``/``ö``
+    is VNI's ``ơ``/``ư``): ``("a", "ù")`` -> ``"á"``, ``("ơ", "ù")`` -> ``"ớ"``, ``("a", "b")`` -> None.
+    """
+    if letter[-1:] not in _TAKES_VNI_MARK or mark not in _VNI_MARKS:
+        return None
+    return _compose(from_vni(letter), mark)
 
 
 def to_unicode(text: str, encoding: str | None = None) -> str:
@@ -117,7 +142,7 @@ def to_tcvn3(text: str) -> str:
     return "".join(out)
 
 
-_FROM_SINGLE = {v: k for k, v in _VNI_SINGLE.items() if k not in "íìÍÌ"}
+_FROM_SINGLE = {v: k for k, v in _VNI_SINGLE_TABLE.items() if k not in "íìÍÌ"}
 _MARKS_TO_VNI = {v: k for k, v in _VNI_MARKS.items() if k.islower()}
 _MARKS_TO_VNI_UPPER = {v: k for k, v in _VNI_MARKS.items() if k.isupper()}
 

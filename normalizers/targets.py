@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from normalizers.bullets import BULLET_MARK, starts_bullet
 from normalizers.text import fold, fold_chars, nfc
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,7 @@ class Target:
 
 _PERCENT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*%")
 _SCOPED = re.compile(r"(?P<scope>[^\s:;,.()][^:;,()]{0,40}?)\s*:\s*(?P<n>\d{1,3}(?:[.,]\d{1,2})?)\s*%")
-_NUMBERING = re.compile(r"^\s*(?:[-+•]\s*|\d+(?:\.\d+)*\.\s+(?!%)|[a-zđ]\)\s*)+")  # "1.3. ", "a) ", "- "
+_NUMBERING = re.compile(rf"^\s*(?:{BULLET_MARK}\s*|\d+(?:\.\d+)*\.\s+(?!%)|[a-zđ]\)\s*)+")  # "1.3. ", "a) ", "- "
 _LEAD_IN = re.compile(
     r"^(?:phấn đấu|hoàn thành|đảm bảo|bảo đảm|trong đó,?|ít nhất|tối thiểu|trên|đạt)\s+", re.IGNORECASE
 )
@@ -108,12 +109,12 @@ def _target(clause: str, m: re.Match[str], next_start: int) -> Target:
     if not subject:
         head = _VERB_BEFORE.sub("", before).strip(" ,:")
         subject = _LEAD_IN.sub("", head).strip()
-    subject = subject.strip(" ,:;") or None
+    subject = subject.strip(" ,:;")
     scope = None
     if subject:
         sm = _LEVEL_SCOPE.search(subject)
         scope = sm.group(1) if sm else None
-    return Target(_value(m.group(1)), subject, scope, cmp, clause)
+    return Target(_value(m.group(1)), subject or None, scope, cmp, clause)
 
 
 @lru_cache(maxsize=4096)
@@ -197,7 +198,7 @@ def _paragraphs(lines: list[str]) -> str:
     """Wrapped lines joined with spaces; a bullet starts a new line."""
     out: list[str] = []
     for line in lines:
-        if not out or re.match(r"^\s*[-+•]\s", line):
+        if not out or starts_bullet(line):
             out.append(line.strip())
         else:
             out[-1] += " " + line.strip()

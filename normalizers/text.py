@@ -1,9 +1,17 @@
-"""Vietnamese text keys: NFC for storage, folded keys for matching.
+"""Vietnamese text layer: NFC for storage, folded keys for matching, the splits every normalizer shares.
 
-Stored text is always what the document says, in NFC. Matching uses keys that fold
-away what varies between documents but not in meaning: case, diacritics (for the
-accent-insensitive key), the two tone-mark placements (``hoà``/``hòa``), the look-alike
-``Ð`` (U+00D0) and dash variants.
+Stored text is always what the document says, in NFC (:func:`nfc`, :func:`clean_line`).
+Matching uses keys that fold away what varies between documents but not in meaning: case,
+diacritics (for the accent-insensitive key), the two tone-mark placements (``hoà``/``hòa``),
+the look-alike ``Ð`` (U+00D0) and dash variants:
+
+- :func:`match_key`: keeps diacritics (names, units);
+- :func:`fold`: accent-free (keywords: reform areas, headings); the SQL macro ``fold_vi``
+  in :mod:`pipeline.views` reproduces it for keyword matching;
+- :func:`fold_chars`: accent-free and the same length as its input, so spans map back.
+
+Bullet marks are in :mod:`normalizers.bullets`, the legacy-font converters in
+:mod:`normalizers.legacy`.
 """
 
 from __future__ import annotations
@@ -12,8 +20,12 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_SPACES = re.compile(r"\s+")
+# The horizontal spaces a printed line may carry (not newlines): one space each in clean text.
+_LINE_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
+#: the dash variants the keys fold to ``-`` (hyphens, en/em dashes, minus, small and full-width hyphen-minus)
+DASH_CHARS = "".join(map(chr, range(0x2010, 0x2016))) + "\u2212\ufe58\ufe63\uff0d"
+_DASHES = re.compile("[" + re.escape(DASH_CHARS) + "]")
+_SPACES = re.compile(r"\s+")  # Python's \s: every character str.isspace() accepts
 # Old-style tone placement on the first vowel of these pairs -> modern placement.
 _TONE_PAIRS = {
     "òa": "oà",
@@ -36,7 +48,36 @@ _OLD_TONE = re.compile("(" + "|".join(_TONE_PAIRS) + r")(?![\wàáảãạ])", r
 
 
 def nfc(text: str) -> str:
+    """The composed (NFC) form every stored text is in."""
     return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    """NFC, one space between words, no control characters (a newline stays), no outer spaces."""
+    text = nfc(text)
+    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C")
+    return _LINE_SPACES.sub(" ", text).strip()
+
+
+def split_outside_parens(text: str, seps: str) -> list[str]:
+    """``text`` cut at every character of ``seps`` that is not inside parentheses.
+
+    ``"A (x; y); B"`` on ``";"`` -> ``["A (x; y)", " B"]``: pieces as printed (not stripped),
+    as many as separators plus one. An unmatched ``)`` is ignored; an unclosed ``(`` runs to the end.
+    """
+    out: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    for ch in text:
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in seps and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    out.append("".join(cur))
+    return out
 
 
 def _modern_tone(match: re.Match[str]) -> str:

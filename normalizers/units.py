@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from normalizers.text import fold, match_key, nfc
+from normalizers.bullets import strip_bullet
+from normalizers.text import fold, match_key, nfc, split_outside_parens
 
 KINDS = ("issuer", "internal", "provincial", "local", "central", "enterprise", "group", "other")
 
@@ -71,8 +72,6 @@ def dictionary_version() -> str:
     return dictionary()["version"]
 
 
-_DASH = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")
-_BULLET = re.compile(r"^\s*[-+•*]\s+")
 _TRAIL = re.compile(r"[\s.,;:]+$")
 _AMP = re.compile(r"(?<=[A-ZĐ])\s*&\s*(?=[A-ZĐ])")
 
@@ -86,7 +85,7 @@ def _clean(text: str) -> str:
     text = nfc(text)
     text = re.sub(r"\s*[\u2010-\u2015\u2212]\s*", lambda m: " - " if " " in m.group(0) else "-", text)
     text = _AMP.sub("&", text)
-    text = _BULLET.sub("", text)
+    text = strip_bullet(text, extra="*")
     return _TRAIL.sub("", re.sub(r"\s+", " ", text)).strip()
 
 
@@ -103,25 +102,11 @@ def _is_level(piece: str) -> bool:
     return _starts_with_any(piece, dictionary()["level_words"]) is not None
 
 
-def _split_outside_parens(text: str, seps: str) -> list[str]:
-    out, depth, cur = [], 0, []
-    for ch in text:
-        depth += ch == "("
-        depth -= ch == ")" and depth > 0
-        if ch in seps and depth == 0:
-            out.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    out.append("".join(cur))
-    return out
-
-
 def _comma_pieces(segment: str) -> list[UnitMention]:
     """Regroup a segment's comma pieces into agencies."""
     out: list[UnitMention] = []
     for part in re.split(r"\s+và\s+(?=các\s)", segment):
-        for piece in _split_outside_parens(part, ","):
+        for piece in split_outside_parens(part, ","):
             piece = _clean(piece)
             if not piece:
                 continue
@@ -152,7 +137,7 @@ def split_units(text: str | None) -> list[UnitMention]:
     mentions: list[UnitMention] = []
     for line in text.split("\n"):
         colon_head: str | None = None
-        for segment in _split_outside_parens(line, ";"):
+        for segment in split_outside_parens(line, ";"):
             segment = _clean(segment)
             head, sep, rest = segment.partition(":")
             if sep and rest.strip() and len(head.split()) <= 4:

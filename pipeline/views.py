@@ -2,13 +2,32 @@
 
 The views read the database's own tables (not Parquet paths), so they work from any
 working directory (notebooks run from ``notebooks/``). The reform-area mapping and the
-2025 province merger come from the same data files the Python functions use
-(:mod:`normalizers.admin`), loaded into small tables.
+2025 province merger come from the same data the Python functions use
+(:mod:`normalizers.admin`):
+
+- ``fold_vi(s)`` is :func:`normalizers.text.fold` in SQL: ``Ð``/``Đ``/``đ`` -> ``d``, accents
+  stripped, dash variants -> ``-``, every run of whitespace Python's ``\\s`` knows (newlines,
+  tabs, no-break spaces …) -> one space, trimmed, lower case. The character classes are
+  generated from Python's own definitions, not typed twice. Left apart, as no keyword can tell:
+  ``lower`` is not ``casefold`` (``ß``), and ``strip_accents`` also drops the few marks with
+  combining class 0 (U+034F) that ``fold`` keeps;
+- ``reform_area_code(title)`` / ``reform_area(title)`` are :func:`normalizers.admin.reform_area`
+  generated as a ``CASE`` from :func:`normalizers.admin.reform_areas` (same keywords, same order,
+  first match wins, :data:`normalizers.admin.OTHER_AREA` otherwise). One difference: a NULL title
+  is NULL in SQL (Python maps ``None`` to ``OTHER_AREA``);
+- ``province_merger_2025`` is loaded from :func:`normalizers.admin.province_merger`.
+
+``tests/pipeline/test_views.py`` checks that SQL and Python map every gold section title, and
+variants of them, to the same area.
 """
 
 from __future__ import annotations
 
-from normalizers.admin import _data, reform_areas
+import sys
+from functools import lru_cache
+
+from normalizers.admin import OTHER_AREA, province_merger, reform_areas
+from normalizers.text import DASH_CHARS
 
 VIEWS = ("v_tasks", "v_section_mix", "v_unit_load", "v_deadline_calendar", "v_shared_refs", "v_targets")
 
@@ -17,30 +36,57 @@ def _quote(s: str) -> str:
     return "'" + s.replace("'", "''") + "'"
 
 
+def _re2_class(chars: str) -> str:
+    """A RE2 character class (DuckDB's regex engine) of exactly ``chars``."""
+    return "[" + "".join(f"\\x{{{ord(ch):04x}}}" for ch in chars) + "]"
+
+
+@lru_cache(maxsize=1)
+def _whitespace() -> str:
+    """Every character Python's ``\\s`` (``str.isspace``) matches; RE2's ``\\s`` is ASCII only."""
+    return "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
+
+
+def fold_sql(expr: str) -> str:
+    """SQL for :func:`normalizers.text.fold` of ``expr`` (see the module docstring)."""
+    d = f"replace(replace(replace({expr}, 'Ð', 'D'), 'Đ', 'D'), 'đ', 'd')"
+    dashes = f"regexp_replace(strip_accents({d}), '{_re2_class(DASH_CHARS)}', '-', 'g')"
+    return f"lower(trim(regexp_replace({dashes}, '{_re2_class(_whitespace())}+', ' ', 'g')))"
+
+
 def _area_case(value: str) -> str:
-    """CASE over the folded title, in the data file's order (first match wins)."""
+    """CASE over the folded title, in the data file's order (first match wins), as ``reform_area``.
+
+    The title is folded once, in a one-row subquery: a macro repeats its argument wherever it is
+    used, and folding it once per keyword made the views ten times slower.
+    """
     whens = []
     for area in reform_areas():
-        cond = " OR ".join(f"contains(fold_vi(title), {_quote(k)})" for k in area["keywords"])
+        cond = " OR ".join(f"contains(folded, {_quote(word)})" for word in area["keywords"])
         whens.append(f"WHEN {cond} THEN {_quote(area[value])}")
-    other = "'khac'" if value == "code" else "'Khác'"
-    return "CASE WHEN title IS NULL THEN NULL " + " ".join(whens) + f" ELSE {other} END"
+    other = _quote(OTHER_AREA[0] if value == "code" else OTHER_AREA[1])
+    case = "CASE " + " ".join(whens) + f" ELSE {other} END"
+    return f"CASE WHEN title IS NULL THEN NULL ELSE (SELECT {case} FROM (SELECT fold_vi(title) AS folded)) END"
 
 
 def macros() -> list[str]:
+    """The scalar macros the views use: ``fold_vi``, ``reform_area_code``, ``reform_area``."""
     return [
-        # accent-free lower case, as normalizers.text.fold: "CẢI CÁCH THỂ CHẾ" -> "cai cach the che"
-        "CREATE OR REPLACE MACRO fold_vi(s) AS lower(strip_accents(replace(replace(s, 'Đ', 'D'), 'đ', 'd')))",
+        # accent-free lower case, as normalizers.text.fold: "CẢI CÁCH THỂ\nCHẾ" -> "cai cach the che"
+        f"CREATE OR REPLACE MACRO fold_vi(s) AS {fold_sql('s')}",
         f"CREATE OR REPLACE MACRO reform_area_code(title) AS {_area_case('code')}",
         f"CREATE OR REPLACE MACRO reform_area(title) AS {_area_case('area')}",
-        # tasks of one province, e.g. select * from province_tasks('Bắc Kạn')
-        "CREATE OR REPLACE MACRO province_tasks(p) AS TABLE SELECT * FROM v_tasks WHERE province = p",
     ]
 
 
+def table_macros() -> list[str]:
+    """Macros over the views, created after them."""
+    # tasks of one province, e.g. select * from province_tasks('Bắc Kạn')
+    return ["CREATE OR REPLACE MACRO province_tasks(p) AS TABLE SELECT * FROM v_tasks WHERE province = p"]
+
+
 def data_tables() -> list[tuple[str, list[str], list[tuple]]]:
-    merger = _data("provinces_2025")["provinces"]
-    rows = [(before, after) for after, names in merger.items() for before in names]
+    rows = [(before, after) for after, names in province_merger().items() for before in names]
     areas = [(i, a["code"], a["area"]) for i, a in enumerate(reform_areas(), start=1)]
     return [
         ("province_merger_2025", ["province VARCHAR", "province_2025 VARCHAR"], rows),
@@ -95,11 +141,12 @@ def create(con) -> None:
         if rows:
             marks = ", ".join("?" for _ in cols)
             con.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
-    for sql in macros()[:3]:
+    for sql in macros():
         con.execute(sql)
     for name in VIEWS:
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {VIEW_SQL[name]}")
-    con.execute(macros()[3])
+    for sql in table_macros():
+        con.execute(sql)
 
 
 def drop(con) -> None:

@@ -6,7 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalizers.legacy import font_encoding, from_tcvn3, from_vni, guess_encoding, to_tcvn3, to_unicode, to_vni
+from extractors.legacy_text import decode_legacy
+from normalizers.legacy import (
+    VNI_SINGLE,
+    compose_vni,
+    font_encoding,
+    from_tcvn3,
+    from_vni,
+    guess_encoding,
+    to_tcvn3,
+    to_unicode,
+    to_vni,
+)
 from tests.conftest import PLANS, gold
 
 MOTTO = "Cộng hòa xã hội chủ nghĩa Việt Nam"
@@ -60,3 +71,29 @@ def test_total(text):
     from_vni(text)
     from_tcvn3(text)
     to_unicode(text)
+
+
+def test_compose_vni():
+    assert compose_vni("a", "ù") == "á"
+    assert compose_vni("ơ", "ù") == compose_vni("ô", "ù") == "ớ"  # a bare ô is VNI's ơ
+    assert compose_vni("A", "Ù") == "Á"
+    assert compose_vni("a", "b") is None
+    assert compose_vni("b", "ù") is None
+    assert compose_vni("", "ù") is None
+    assert VNI_SINGLE["ñ"] == "đ"
+
+
+def _glyphs(text: str) -> list[dict]:
+    return [
+        {"text": ch, "fontname": "VNI-Times", "x0": float(i), "x1": i + 1.0, "width": 1.0} for i, ch in enumerate(text)
+    ]
+
+
+@given(st.text(alphabet=VI_LETTERS + VI_LETTERS.upper() + " ,.", max_size=60))
+@settings(max_examples=200)
+def test_glyph_decoding_reads_as_the_text_decoder(text):
+    """decode_legacy (one glyph per code point, marks merged into the letter before) agrees with from_vni."""
+    chars, encoding = decode_legacy(_glyphs(to_vni(text)))
+    assert "".join(c["text"] for c in chars) == from_vni(to_vni(text))
+    assert encoding == ("vni" if text else None)
+    assert all(c["width"] == c["x1"] - c["x0"] for c in chars)

@@ -7,7 +7,16 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers.text import fold, fold_chars, match_key, nfc, normalize_tone_marks, slug
+from normalizers.text import (
+    clean_line,
+    fold,
+    fold_chars,
+    match_key,
+    nfc,
+    normalize_tone_marks,
+    slug,
+    split_outside_parens,
+)
 
 
 def test_tone_placements_and_lookalikes_share_a_key():
@@ -29,3 +38,22 @@ def test_keys_are_idempotent_and_total(text):
     assert normalize_tone_marks(normalize_tone_marks(text)) == normalize_tone_marks(text)
     assert len(fold_chars(text)) == len(text)
     assert slug(text) == slug(slug(text)) or not slug(text)
+
+
+def test_clean_line():
+    assert clean_line("  Sở\u00a0 Nội\u2009vụ\u200b ") == "Sở Nội vụ"
+    assert clean_line("Nội\tvụ") == "Nộivụ"  # kept as it was: a tab is a control character, dropped
+    assert clean_line(unicodedata.normalize("NFD", "Hòa Bình")) == "Hòa Bình"
+
+
+def test_split_outside_parens():
+    assert split_outside_parens("A (x; y); B", ";") == ["A (x; y)", " B"]
+    assert split_outside_parens("A, B; C", ",;") == ["A", " B", " C"]
+    assert split_outside_parens("A) , B", ",") == ["A) ", " B"]
+    assert split_outside_parens("A (B, C", ",") == ["A (B, C"]
+    assert split_outside_parens("", ";") == [""]
+
+
+@given(st.text(alphabet="ab();, "))
+def test_split_outside_parens_keeps_every_character(text):
+    assert ";".join(split_outside_parens(text, ";")) == text

@@ -3,16 +3,19 @@ never from the views themselves."""
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections import Counter, defaultdict
 
 import duckdb
 import pytest
 
-from normalizers.admin import _data, province_after_2025, reform_area
+from normalizers.admin import OTHER_AREA, province_after_2025, province_merger, reform_area, reform_areas
+from normalizers.text import fold
 from pipeline import views
 from pipeline.schema import TABLES, ddl
-from tests.conftest import PLANS, gold, golden_units
+from tests.conftest import FIXTURES, PLANS, gold, golden_units
 
 # Each layout's section titles, mapped by hand onto the national reform areas.
 AREA_OF_TITLE = {
@@ -208,6 +211,81 @@ def test_province_merger_data():
     assert province_after_2025("tỉnh Hoà Bình") == "Phú Thọ"
     assert province_after_2025("Thừa Thiên Huế") == "Huế"
     assert province_after_2025("Sơn La") == "Sơn La"
-    data = _data("provinces_2025")
-    before = [p for names in data["provinces"].values() for p in names if p != "Huế"]
-    assert len(data["provinces"]) == 34 and len(set(before)) == 63
+    merger = province_merger()
+    before = [p for names in merger.values() for p in names if p != "Huế"]
+    assert len(merger) == 34 and len(set(before)) == 63
+
+
+def _gold_section_titles() -> list[str]:
+    files = sorted(FIXTURES.glob("*.json")) + sorted((FIXTURES / "synthetic").glob("*.json"))
+    titles = {r["section_title"] for f in files for r in json.loads(f.read_text(encoding="utf-8"))["appendix"]["rows"]}
+    assert len(files) >= 3 and len(titles) >= 10
+    return sorted(titles)
+
+
+def _no_diacritics(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def _variants(title: str) -> list[str]:
+    """How the same title also gets printed or extracted: wrapped, spaced, cased, numbered, unaccented."""
+    words = title.split(" ")
+    middle = len(words) // 2
+    wrapped = " ".join(words[:middle]) + "\n" + " ".join(words[middle:])
+    return [
+        title,
+        wrapped,
+        title.replace(" ", "\n"),
+        title.replace(" ", "  "),
+        title.replace(" ", " \n "),
+        title.replace(" ", "\t"),
+        title.replace(" ", "\u00a0"),
+        title.replace(" ", "\u3000"),
+        f"  {title}\n",
+        f"II. {title}",
+        title.lower(),
+        title.title(),
+        _no_diacritics(title),
+        _no_diacritics(title).lower(),
+        unicodedata.normalize("NFD", title),
+        title.replace("Đ", "\u00d0"),  # the look-alike Ð
+        title.replace(",", " -").replace(" ", " – ", 1),
+    ]
+
+
+@pytest.fixture(scope="module")
+def macro_con():
+    c = duckdb.connect()
+    for sql in views.macros():
+        c.execute(sql)
+    yield c
+    c.close()
+
+
+TITLE_CASES = [v for t in _gold_section_titles() for v in _variants(t)] + [
+    "CẢI CÁCH THỂ\nCHẾ",
+    "CÔNG TÁC CHỈ\r\nĐẠO, ĐIỀU\u2028HÀNH",
+    "XÂY DỰNG CHÍNH\n\nQUYỀN SỐ",
+    "Cán bộ,\ncông chức",
+    "",
+    "PHỤ LỤC",
+]
+
+
+@pytest.mark.parametrize("title", TITLE_CASES)
+def test_sql_and_python_reform_area_agree(macro_con, title):
+    sql = macro_con.execute("select reform_area_code(?), reform_area(?), fold_vi(?)", [title] * 3).fetchone()
+    assert sql == (*reform_area(title), fold(title))
+
+
+def test_wrapped_gold_titles_keep_their_area():
+    for title in _gold_section_titles():
+        assert reform_area(title) != OTHER_AREA, title
+        assert {reform_area(v) for v in _variants(title)} == {reform_area(title)}, title
+
+
+def test_reform_area_keywords_are_folded(macro_con):
+    assert macro_con.execute("select reform_area(NULL)").fetchone() == (None,)
+    for area in reform_areas():
+        assert all(k == fold(k) for k in area["keywords"]), area["code"]
