@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import sys
@@ -10,9 +11,8 @@ import time
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -24,7 +24,6 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
-from typer.core import TyperGroup
 
 from extractors import ExtractSettings
 from pipeline.ingest import RunSummary, discover, ingest, reextract
@@ -56,19 +55,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-class _Commands(TyperGroup):
-    """Every command runs under the one error handler: a user error is one line and exit status 2."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except USER_ERRORS as exc:
-            err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-            raise typer.Exit(2) from exc
-
-
 app = typer.Typer(
-    cls=_Commands,
     help=(
         "kehoach turns Vietnamese provincial plan PDFs into queryable data.\n\n"
         "Typical use: put plan PDFs in data/raw/, run `kehoach ingest`, then query "
@@ -78,6 +65,26 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def command(name: str) -> Callable[[_F], _F]:
+    """``@app.command(name)`` run under the one error handler: a user error is one line and exit status 2."""
+
+    def register(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except USER_ERRORS as exc:
+                err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+                raise typer.Exit(2) from exc
+
+        app.command(name)(run)
+        return fn
+
+    return register
 
 
 class Engine(str, Enum):
@@ -208,7 +215,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")]
 
 
-@app.command("ingest")
+@command("ingest")
 def ingest_cmd(
     paths: Annotated[
         list[Path] | None,
@@ -269,7 +276,7 @@ def ingest_cmd(
     )
 
 
-@app.command("reextract")
+@command("reextract")
 def reextract_cmd(
     out: OutOpt = Path("data/processed"),
     all_: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
@@ -323,7 +330,7 @@ class QueryFormat(str, Enum):
     parquet = "parquet"
 
 
-@app.command("query")
+@command("query")
 def query_cmd(
     sql: Annotated[str, typer.Argument(help="SQL to run on kehoach.duckdb (read-only).")],
     out: OutOpt = Path("data/processed"),
@@ -370,7 +377,7 @@ def query_cmd(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-@app.command("status")
+@command("status")
 def status_cmd(
     out: OutOpt = Path("data/processed"),
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
@@ -400,7 +407,7 @@ def status_cmd(
         out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
 
 
-@app.command("eval")
+@command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
     pdf: Annotated[

@@ -106,15 +106,16 @@ def extract_plan(
         error = f"The file cannot be read ({exc.strerror}): check that it exists and is readable."
         return DocResult(source_path, "", dataclasses.replace(unread, error=error))
     base = base_document(path, source_path, sha, settings.engine)
-    armed = timeout and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    seconds = timeout or 0.0
+    armed = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, _alarm) if armed else None
     try:
         if armed:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
         result = _extract(path, settings, source_path, sha, base)
     except _Timeout:
         error = (
-            f"Extraction took longer than {timeout:g} s and was stopped: the file may be very long or "
+            f"Extraction took longer than {seconds:g} s and was stopped: the file may be very long or "
             "malformed; ingest it alone with a larger --timeout, or split it."
         )
         result = DocResult(source_path, sha, dataclasses.replace(base, error=error))

@@ -262,12 +262,12 @@ def legal_ref_rows(ctx: DocContext) -> list[LegalRef]:
     sources: list[tuple[int | None, str | None, str]] = [(None, None, ctx.body_text)]
     for task in ctx.tasks:
         for column in TEXT_COLUMNS:
-            text = task.text(column)
-            if text:
-                sources.append((task.row_no, column, text))
+            cell = task.text(column)
+            if cell:
+                sources.append((task.row_no, column, cell))
     own = re.sub(r"\s+", "", ctx.extraction.facts.number or "")
     out: list[LegalRef] = []
-    for row_no, column, text in sources:
+    for row_no, where, text in sources:
         for ref in find_legal_refs(text):
             if row_no is None and own and ref.number == own:
                 continue  # "Số: 125/KH-STP" is the plan's own number, not a citation
@@ -275,7 +275,7 @@ def legal_ref_rows(ctx: DocContext) -> list[LegalRef]:
                 LegalRef(
                     doc_id=ctx.doc_id,
                     row_no=row_no,
-                    field=column,
+                    field=where,
                     doc_type=ref.doc_type,
                     number=ref.number,
                     code=ref.code,

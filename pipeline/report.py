@@ -13,7 +13,7 @@ from pipeline.tables import Status
 
 
 def run_report(summary: RunSummary) -> dict[str, Any]:
-    docs = [
+    docs: list[dict[str, Any]] = [
         {
             "source_path": r.source_path,
             "doc_id": r.doc_id,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ def write_document(out: Path, result: DocResult) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _write_records(out: Path, result: DocResult, cls: type[Any], records: list[Any]) -> Path:
+def _write_records(out: Path, result: DocResult, cls: type[Any], records: Sequence[Any]) -> Path:
     dest = out / "parquet" / cls.table / f"province={result.partition}" / f"{result.doc_id}.parquet"
     write_parquet(to_table(cls, records), dest)
     return dest

@@ -16,9 +16,9 @@ import enum
 import types
 import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
 from typing import Annotated, Any, ClassVar, Union
 
 import pyarrow as pa
@@ -69,10 +69,7 @@ class DeadlineKind(StrEnum):
     UNPARSED = "unparsed"
 
 
-_record = dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-
-
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """``documents``: one row per input file, whatever happened to it."""
 
@@ -110,7 +107,7 @@ class Document:
     ocr_confidence: float | None = None  # mean word confidence of those pages (0-100)
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Task:
     """``tasks``: one row per task row of the plan's table; text columns are null when the table has none."""
 
@@ -141,7 +138,7 @@ class Task:
         return value if isinstance(value, str) else None
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskCell:
     """``task_cells``: where each value of ``tasks`` was printed (a split or merged cell has several fragments)."""
 
@@ -159,7 +156,7 @@ class TaskCell:
     text: str
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LegalRef:
     """``legal_refs``: one row per legal document cited."""
 
@@ -177,7 +174,7 @@ class LegalRef:
     raw: str  # as printed
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskUnit:
     """``task_units``: one row per agency named in a lead or partner cell."""
 
@@ -196,7 +193,7 @@ class TaskUnit:
     unit_key: str  # ASCII key for joins, scoped by province (and agency for its own units)
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TaskDeadline:
     """``task_deadlines``: one row per deadline expression of a task's deadline cell."""
 
@@ -215,7 +212,7 @@ class TaskDeadline:
     event: str | None  # on_event/relative: what it waits for
 
 
-@_record
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Target:
     """``targets``: one row per percentage target stated in the body or an objective cell."""
 
@@ -277,11 +274,15 @@ def arrow_type(hint: Any) -> pa.DataType:
     raise TypeError(f"no arrow type for {hint!r}")
 
 
-@cache
+_SCHEMAS: dict[type[Any], pa.Schema] = {}
+
+
 def schema_of(cls: type[Any]) -> pa.Schema:
     """The Parquet schema of a record class: one nullable column per field, in field order."""
-    hints = typing.get_type_hints(cls, include_extras=True)
-    return pa.schema([pa.field(f.name, arrow_type(hints[f.name])) for f in dataclasses.fields(cls)])
+    if cls not in _SCHEMAS:
+        hints = typing.get_type_hints(cls, include_extras=True)
+        _SCHEMAS[cls] = pa.schema([pa.field(f.name, arrow_type(hints[f.name])) for f in dataclasses.fields(cls)])
+    return _SCHEMAS[cls]
 
 
 def columns_of(cls: type[Any]) -> list[str]:

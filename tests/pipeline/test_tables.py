@@ -9,7 +9,7 @@ import pytest
 
 from normalizers import deadlines, units
 from pipeline.records import TableRows
-from pipeline.schema import TABLES, ddl
+from pipeline.schema import TABLES, ddl, duck_type
 from pipeline.tables import (
     RECORDS,
     DeadlineKind,
@@ -111,3 +111,33 @@ def test_arrow_type_refuses_what_it_cannot_store():
         arrow_type(int | str)
     with pytest.raises(TypeError):
         arrow_type(tuple[int, int])
+
+
+def test_written_parquet_and_duckdb_have_the_derived_columns(ingested):
+    import duckdb
+    import pyarrow.parquet as pq
+
+    con = duckdb.connect(str(ingested / "kehoach.duckdb"), read_only=True)
+    try:
+        for name, schema in TABLES.items():
+            files = sorted((ingested / "parquet" / name).glob("province=*/*.parquet"))
+            assert files, name
+            assert all(pq.read_schema(f).remove_metadata() == schema for f in files), name
+            described = [(c, t) for c, t, *_ in con.execute(f'describe "{name}"').fetchall()]
+            declared = [(f.name, duck_type(f.type).replace("TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE")) for f in schema]
+            assert described == declared, name
+    finally:
+        con.close()
+
+
+def test_architecture_doc_lists_every_column_in_order():
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for name, schema in TABLES.items():
+        m = re.search(rf"^- `{name}`: (.*?)(?=\n  \(|\n- |\n\n)", text, re.S | re.M)
+        assert m, name
+        listed = re.sub(r"\([^)]*\)", "", m.group(1))
+        assert [c.strip() for c in listed.split(",")] == schema.names, name
