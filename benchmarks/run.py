@@ -103,7 +103,7 @@ t = time.perf_counter()
 s = ingest([sys.argv[1]], sys.argv[2], jobs=int(sys.argv[3]), executor="processes")
 wall = time.perf_counter() - t
 kb = lambda who: resource.getrusage(who).ru_maxrss
-pages = sum(r.document["pages"] or 0 for r in s.results)
+pages = sum(r.document.pages or 0 for r in s.results)
 ok = sum(r.status == "ok" for r in s.results)
 self_mb, children_mb = kb(resource.RUSAGE_SELF) / 1024, kb(resource.RUSAGE_CHILDREN) / 1024
 print(json.dumps({"wall": wall, "docs": len(s.results), "pages": pages, "ok": ok,

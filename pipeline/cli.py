@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import logging
 import sys
 import time
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -25,8 +27,33 @@ from rich.table import Table
 
 from extractors import ExtractSettings
 from pipeline.ingest import RunSummary, discover, ingest, reextract
+from pipeline.query import QueryError
+from pipeline.records import DocResult
 from pipeline.report import write_report
+from pipeline.scoring import ScoringError
 from pipeline.store import StoreError
+from pipeline.tables import Status
+
+err = Console(stderr=True)
+out_console = Console()
+
+
+class CliError(Exception):
+    """A bad combination of options: its message is printed and the exit status is 2."""
+
+
+#: errors that mean "this run cannot happen as asked", not a bug: one line on stderr, exit status 2.
+#: ValueError/RuntimeError: bad option values and missing optional extras raised by the library.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    CliError,
+    StoreError,
+    QueryError,
+    ScoringError,
+    FileNotFoundError,
+    ValueError,
+    RuntimeError,
+)
+
 
 app = typer.Typer(
     help=(
@@ -38,8 +65,26 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True)
-out_console = Console()
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def command(name: str) -> Callable[[_F], _F]:
+    """``@app.command(name)`` run under the one error handler: a user error is one line and exit status 2."""
+
+    def register(fn: _F) -> _F:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except USER_ERRORS as exc:
+                err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+                raise typer.Exit(2) from exc
+
+        app.command(name)(run)
+        return fn
+
+    return register
 
 
 class Engine(str, Enum):
@@ -56,16 +101,16 @@ class Format(str, Enum):
 SUMMARY_COLUMNS = ["file", "province", "pages", "tasks", "status", "seconds", "error"]
 
 
-def _summary_rows(summary: RunSummary) -> list[dict]:
+def _summary_rows(summary: RunSummary) -> list[dict[str, Any]]:
     return [
         {
-            "file": r.document["file_name"],
-            "province": r.document["province"],
-            "pages": r.document["pages"],
-            "tasks": r.document["n_tasks"],
-            "status": r.status,
-            "seconds": r.document["seconds"],
-            "error": r.document["error"],
+            "file": r.document.file_name,
+            "province": r.document.province,
+            "pages": r.document.pages,
+            "tasks": r.document.n_tasks,
+            "status": r.status.value,
+            "seconds": r.document.seconds,
+            "error": r.document.error,
         }
         for r in summary.results
     ]
@@ -90,7 +135,7 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
     for col in SUMMARY_COLUMNS[:-1]:
         table.add_column(col, justify="right" if col in ("pages", "tasks", "seconds") else "left")
     for r in rows:
-        style = {"ok": "green", "partial": "yellow"}.get(r["status"], "red")
+        style = {Status.OK: "green", Status.PARTIAL: "yellow"}.get(r["status"], "red")
         table.add_row(
             r["file"],
             r["province"] or "",
@@ -103,7 +148,7 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
         out_console.print(table)
     if summary.skipped:
         out_console.print(f"{len(summary.skipped)} file(s) skipped (unchanged; --force to redo).")
-    failures = [r for r in rows if r["status"] != "ok"]
+    failures = [r for r in rows if r["status"] != Status.OK]
     if failures:
         out_console.print(f"[bold]{len(failures)} file(s) need attention:[/bold]")
         for r in failures:
@@ -131,7 +176,7 @@ def _progress(quiet: bool) -> Progress:
     )
 
 
-def _run(quiet: bool, fmt: Format, report: Path | None, call) -> None:
+def _run(quiet: bool, fmt: Format, report: Path | None, call: Callable[..., RunSummary]) -> None:
     """Run an ingest-like call with a progress bar; print the summary; write the report."""
     progress = _progress(quiet)
     with progress:
@@ -142,19 +187,12 @@ def _run(quiet: bool, fmt: Format, report: Path | None, call) -> None:
             label = f"extracting ({n_skipped} unchanged, skipped)" if n_skipped else "extracting"
             progress.update(bar, total=n_jobs, description=label)
 
-        def done(result) -> None:
+        def done(result: DocResult) -> None:
             progress.advance(bar)
             n = progress.tasks[0].completed
             progress.update(bar, rate=f"{n / max(time.monotonic() - started, 1e-9):.2f} doc/s")
 
-        try:
-            summary = call(on_plan=planned, on_result=done)
-        except StoreError as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
-        except (ValueError, RuntimeError) as exc:
-            err.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(2) from exc
+        summary = call(on_plan=planned, on_result=done)
     if report:
         write_report(summary, report)
     _print_summary(summary, fmt)
@@ -177,7 +215,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")]
 
 
-@app.command("ingest")
+@command("ingest")
 def ingest_cmd(
     paths: Annotated[
         list[Path] | None,
@@ -218,11 +256,7 @@ def ingest_cmd(
       kehoach ingest plan.pdf --engine camelot --force
     """
     paths = paths or [Path("data/raw")]
-    try:
-        discover(paths)
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    discover(paths)  # a missing input is reported before the progress bar starts
     settings = ExtractSettings(engine=engine.value)
     _run(
         quiet,
@@ -242,7 +276,7 @@ def ingest_cmd(
     )
 
 
-@app.command("reextract")
+@command("reextract")
 def reextract_cmd(
     out: OutOpt = Path("data/processed"),
     all_: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
@@ -271,8 +305,7 @@ def reextract_cmd(
     """
     chosen = [name for name, on in (("all", all_), ("failed", failed), ("before", before_version)) if on]
     if len(chosen) != 1:
-        err.print("[red]error:[/red] choose exactly one of --all, --failed, --before-version V")
-        raise typer.Exit(2)
+        raise CliError("choose exactly one of --all, --failed, --before-version V")
     _run(
         quiet,
         fmt,
@@ -297,7 +330,7 @@ class QueryFormat(str, Enum):
     parquet = "parquet"
 
 
-@app.command("query")
+@command("query")
 def query_cmd(
     sql: Annotated[str, typer.Argument(help="SQL to run on kehoach.duckdb (read-only).")],
     out: OutOpt = Path("data/processed"),
@@ -319,18 +352,13 @@ def query_cmd(
     """
     from pipeline import query
 
-    try:
-        if fmt is QueryFormat.parquet:
-            if not output:
-                err.print("[red]error:[/red] --format parquet needs --output FILE.parquet")
-                raise typer.Exit(2)
-            n = query.to_parquet(out, sql, output)
-            err.print(f"{n} rows written to {output}")
-            return
-        columns, rows = query.run(out, sql)
-    except query.QueryError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    if fmt is QueryFormat.parquet:
+        if not output:
+            raise CliError("--format parquet needs --output FILE.parquet")
+        n = query.to_parquet(out, sql, output)
+        err.print(f"{n} rows written to {output}")
+        return
+    columns, rows = query.run(out, sql)
     if fmt is QueryFormat.table and not output:
         table = Table(show_lines=False)
         for c in columns:
@@ -349,7 +377,7 @@ def query_cmd(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-@app.command("status")
+@command("status")
 def status_cmd(
     out: OutOpt = Path("data/processed"),
     fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
@@ -360,11 +388,7 @@ def status_cmd(
     """
     from pipeline import query
 
-    try:
-        info = query.status(out)
-    except query.QueryError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+    info = query.status(out)
     if fmt is not Format.table:
         out_console.print_json(json.dumps(info, ensure_ascii=False, default=str))
         return
@@ -383,7 +407,7 @@ def status_cmd(
         out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
 
 
-@app.command("eval")
+@command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
     pdf: Annotated[
@@ -401,13 +425,8 @@ def eval_cmd(
 
     pdf = pdf or gold.with_suffix(".pdf")
     if not pdf.exists():
-        err.print(f"[red]error:[/red] {pdf} not found: pass --pdf with the file that was ingested")
-        raise typer.Exit(2)
-    try:
-        report = score(gold, pdf, out)
-    except SystemExit as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(2) from exc
+        raise CliError(f"{pdf} not found: pass --pdf with the file that was ingested")
+    report = score(gold, pdf, out)
     if json_out:
         json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     if fmt is Format.json:

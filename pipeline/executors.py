@@ -7,15 +7,12 @@ completion order; the caller (one writer) commits each result as it arrives. At 
 
 from __future__ import annotations
 
-import logging
+import itertools
 import multiprocessing
 import os
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
-
-log = logging.getLogger(__name__)
 
 
 class Executor(Protocol):
@@ -76,7 +73,7 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, scheduler: str | Any, window: int | None = None, timeout: float | None = None):
+    def __init__(self, scheduler: str | Any, window: int | None = None):
         try:
             from dask.distributed import Client
         except ImportError as exc:  # the optional extra is not installed
@@ -85,29 +82,28 @@ class DaskExecutor:
         self._own = not isinstance(scheduler, Client)
         n = max(1, len(self.client.scheduler_info().get("workers", {})))
         self.window = window or 4 * n
-        self.timeout = timeout
 
     def map_unordered(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
         from dask.distributed import as_completed
 
         pending = iter(jobs)
-        started: dict[Any, tuple[tuple, float]] = {}
-        first = [next(pending, None) for _ in range(self.window)]
+        running: dict[Any, tuple] = {}
         futures = as_completed()
-        for job in first:
-            if job is not None:
-                f = self.client.submit(fn, *job, pure=False)
-                started[f] = (job, time.monotonic())
-                futures.add(f)
+
+        def submit(job: tuple) -> None:
+            f = self.client.submit(fn, *job, pure=False)
+            running[f] = job
+            futures.add(f)
+
+        for job in itertools.islice(pending, self.window):
+            submit(job)
         try:
             for fut in futures:
-                job, _ = started.pop(fut)
+                job = running.pop(fut)
                 yield job, fut.result()
                 nxt = next(pending, None)
                 if nxt is not None:
-                    f = self.client.submit(fn, *nxt, pure=False)
-                    started[f] = (nxt, time.monotonic())
-                    futures.add(f)
+                    submit(nxt)
         finally:
             if self._own:
                 self.client.close()

@@ -8,6 +8,7 @@ is rebuilt from Parquet once, at the end, by this process only.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import signal
 import threading
@@ -16,12 +17,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from extractors import EXTRACTOR_VERSION, ExtractSettings
 from normalizers.text import nfc
 from pipeline import store
 from pipeline.executors import default_jobs, make_executor
-from pipeline.records import DocResult, base_document, doc_id_for, file_sha256
+from pipeline.files import file_sha256
+from pipeline.records import DocResult, base_document, doc_id_for
+from pipeline.tables import Document, Status
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +51,6 @@ class RunSummary:
     seconds: float = 0.0
     executor: str = "serial"
     jobs: int = 1
-
-    @property
-    def failures(self) -> list[DocResult]:
-        return [r for r in self.results if r.status != "ok"]
 
 
 @dataclass
@@ -79,7 +80,7 @@ class _Timeout(BaseException):  # not an Exception: no handler on the way may sw
     pass
 
 
-def _alarm(signum, frame):  # pragma: no cover - runs in the signal handler
+def _alarm(signum: int, frame: FrameType | None) -> None:  # pragma: no cover - runs in the signal handler
     raise _Timeout
 
 
@@ -101,71 +102,76 @@ def extract_plan(
     try:
         sha = sha or file_sha256(path)
     except OSError as exc:
-        base = base_document(path, source_path, "0" * 64, settings.engine)
-        base["error"] = f"The file cannot be read ({exc.strerror}): check that it exists and is readable."
-        return DocResult(source_path, "", base)
+        unread = base_document(path, source_path, "0" * 64, settings.engine)
+        error = f"The file cannot be read ({exc.strerror}): check that it exists and is readable."
+        return DocResult(source_path, "", dataclasses.replace(unread, error=error))
     base = base_document(path, source_path, sha, settings.engine)
-    armed = timeout and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    seconds = timeout or 0.0
+    armed = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, _alarm) if armed else None
     try:
         if armed:
-            signal.setitimer(signal.ITIMER_REAL, timeout)
+            signal.setitimer(signal.ITIMER_REAL, seconds)
         result = _extract(path, settings, source_path, sha, base)
     except _Timeout:
-        base["error"] = (
-            f"Extraction took longer than {timeout:g} s and was stopped: the file may be very long or "
+        error = (
+            f"Extraction took longer than {seconds:g} s and was stopped: the file may be very long or "
             "malformed; ingest it alone with a larger --timeout, or split it."
         )
-        result = DocResult(source_path, sha, base)
+        result = DocResult(source_path, sha, dataclasses.replace(base, error=error))
     finally:
         if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
-    result.document["seconds"] = round(time.perf_counter() - started, 3)
+    result.document = dataclasses.replace(result.document, seconds=round(time.perf_counter() - started, 3))
     return result
 
 
-def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, base: dict) -> DocResult:
+def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, base: Document) -> DocResult:
+    """The one error policy: a bad file (``InputError``) keeps its message; anything else is our bug."""
     from extractors import InputError, extract
-    from pipeline.records import (
-        deadline_rows,
-        document_row,
-        legal_ref_rows,
-        target_rows,
-        task_rows,
-        unit_rows,
-    )
+    from pipeline.records import doc_context, document_row, table_rows
 
     try:
         ex = extract(path, settings)
         doc = document_row(base, ex)
-        tasks, cells = task_rows(doc["doc_id"], ex)
-        tables = {
-            "tasks": tasks,
-            "task_cells": cells,
-            "legal_refs": legal_ref_rows(doc["doc_id"], ex, tasks),
-            "task_units": unit_rows(doc, ex, tasks),
-            "task_deadlines": deadline_rows(doc, tasks),
-            "targets": target_rows(doc["doc_id"], ex, tasks),
-        }
-        return DocResult(source_path, sha, doc, tables)
+        return DocResult(source_path, sha, doc, table_rows(doc_context(doc, ex)))
     except _Timeout:
         raise
+    except MemoryError:
+        error = out_of_memory_error()
     except InputError as exc:
-        base["error"] = str(exc)
-    except Exception as exc:  # a bug must not sink the batch: record it against the file
-        log.exception("unexpected error on %s", path)
-        base["error"] = f"Internal error ({type(exc).__name__}: {exc}); please report it with this file."
-    return DocResult(source_path, sha, base)
+        error = out_of_memory_error() if isinstance(exc.__cause__, MemoryError) else str(exc)
+    except Exception as exc:  # a bug must not sink the batch: record it against the file, log the traceback
+        log.exception("internal error on %s", path)
+        error = internal_error(exc)
+    return DocResult(source_path, sha, dataclasses.replace(base, status=Status.FAILED, error=error))
 
 
-def run_job(path: str, given: str, settings: dict, timeout: float | None, sha: str | None = None) -> DocResult:
+def internal_error(exc: BaseException) -> str:
+    """The ``documents.error`` of a file that met a bug in kehoach (not a problem of the file)."""
+    return (
+        f"Internal error in kehoach {EXTRACTOR_VERSION}: {type(exc).__name__}: {exc} — please report it "
+        "(with this file, if you can share it)."
+    )
+
+
+def out_of_memory_error() -> str:
+    return (
+        "kehoach ran out of memory while reading this file (the file is not necessarily damaged): ingest it "
+        "alone with --jobs 1, or on a machine with more memory."
+    )
+
+
+def run_job(
+    path: str, given: str, settings: dict[str, Any], timeout: float | None, sha: str | None = None
+) -> DocResult:
     """The unit of work sent to an executor: plain arguments, so it pickles to any worker."""
     return extract_plan(Path(path), ExtractSettings(**settings), given, timeout, sha)
 
 
 def plan(
-    files: Sequence[tuple[Path, str]], index: dict[str, dict], force: bool = False
+    files: Sequence[tuple[Path, str]], index: dict[str, dict[str, Any]], force: bool = False
 ) -> tuple[list[Job], list[Skipped], dict[str, str]]:
     """Split files into jobs and skips; map changed files' new jobs to the doc_id they replace."""
     by_path = {row["source_path"]: row for row in index.values()}
@@ -222,7 +228,7 @@ def ingest(
     args = ((str(j.path), j.given, asdict(settings), timeout, j.sha) for j in todo)
     for (_, given, *_), result in runner.map_unordered(run_job, args):
         store.write_document(out, result)
-        result.tables = {}  # committed: keep only the document row, so a long batch's memory stays flat
+        result.release_rows()  # committed: keep only the document record, so a long batch's memory stays flat
         old = replaces.get(given)
         if old and old != result.doc_id:
             store.remove_document(out, old)
@@ -242,14 +248,14 @@ def reextract(
     out: str | Path,
     which: str = "all",
     before_version: str | None = None,
-    **kwargs,
+    **kwargs: Any,
 ) -> RunSummary:
     """Redo stored documents from their source files: ``all``, ``failed`` (not ok) or ``before`` a version."""
     out = Path(out)
     index = store.load_index(out)
     rows = list(index.values())
     if which == "failed":
-        rows = [r for r in rows if r["status"] != "ok"]
+        rows = [r for r in rows if r["status"] != Status.OK]
     elif which == "before":
         if not before_version:
             raise ValueError("--before-version needs a version, e.g. 0.2.0")
@@ -270,7 +276,7 @@ def _empty(out: Path) -> RunSummary:
     return RunSummary(out=out, database=db)
 
 
-def _version_key(v: str | None) -> tuple:
+def _version_key(v: str | None) -> tuple[int, ...]:
     parts = []
     for p in (v or "0").split("."):
         parts.append(int(p) if p.isdigit() else 0)

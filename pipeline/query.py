@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pipeline.files import atomic_write
 from pipeline.store import DB_NAME
 
 
@@ -54,10 +55,8 @@ def to_json(columns: list[str], rows: list[tuple]) -> str:
 
 def to_parquet(out: Path, sql: str, dest: Path) -> int:
     """Write the result of ``sql`` to a Parquet file (temporary name, then rename); returns its rows."""
-    import os
-    import tempfile
-
     import duckdb
+    import pyarrow.parquet as pq
 
     con = connect(out)
     try:
@@ -66,13 +65,7 @@ def to_parquet(out: Path, sql: str, dest: Path) -> int:
         raise QueryError(str(exc).splitlines()[0]) from exc
     finally:
         con.close()
-    import pyarrow.parquet as pq
-
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, suffix=".tmp")
-    os.close(fd)
-    pq.write_table(table, tmp)
-    os.replace(tmp, dest)
+    atomic_write(dest, lambda tmp: pq.write_table(table, tmp))
     return table.num_rows
 
 

@@ -1,14 +1,18 @@
-"""Turn an extraction (or a failure) into the rows of the output tables."""
+"""Turn an extraction (or a failure) into the typed records of the output tables (:mod:`pipeline.tables`).
+
+Every row builder takes one :class:`DocContext` (the document's record, its extraction, its
+task records and body text) and returns a list of records; :func:`table_rows` runs them all.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import os
+import dataclasses
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from extractors import EXTRACTOR_VERSION
 from extractors.celltext import join_lines
@@ -18,7 +22,21 @@ from normalizers.deadlines import parse_deadlines
 from normalizers.legal_refs import find_legal_refs
 from normalizers.targets import find_targets, target_sections
 from normalizers.text import nfc, slug
-from normalizers.units import dictionary_version, normalize_units, unit_context
+from normalizers.units import Unit, dictionary_version, normalize_units, unit_context
+from pipeline.tables import (
+    RECORDS,
+    DeadlineKind,
+    Document,
+    LegalRef,
+    Role,
+    Status,
+    Target,
+    Task,
+    TaskCell,
+    TaskDeadline,
+    TaskUnit,
+    UnitKind,
+)
 
 if TYPE_CHECKING:
     from extractors.document import Extraction
@@ -36,80 +54,123 @@ COLUMN_OF = {
     "budget": "budget_text",
 }
 
+#: text columns of ``tasks`` searched for citations and units (the row number is not text)
+TEXT_COLUMNS = tuple(c for c in COLUMN_OF.values() if c != "tt")
 
-@dataclass
+
+@dataclass(slots=True)
+class TableRows:
+    """The rows one document contributes to each table but ``documents``; field names are table names."""
+
+    tasks: list[Task] = field(default_factory=list)
+    task_cells: list[TaskCell] = field(default_factory=list)
+    legal_refs: list[LegalRef] = field(default_factory=list)
+    task_units: list[TaskUnit] = field(default_factory=list)
+    task_deadlines: list[TaskDeadline] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+
+    def items(self) -> Iterator[tuple[type[Any], Sequence[Any]]]:
+        """``(record class, records)`` of each table, in table order."""
+        for f in dataclasses.fields(self):
+            yield RECORDS[f.name], getattr(self, f.name)
+
+
+@dataclass(slots=True)
 class DocResult:
     """Everything one document contributes to the output; built without raising."""
 
     source_path: str
     sha256: str
-    document: dict
-    tables: dict[str, list[dict]] = field(default_factory=dict)
+    document: Document
+    rows: TableRows = field(default_factory=TableRows)
 
     @property
     def doc_id(self) -> str:
-        return self.document["doc_id"]
+        return self.document.doc_id
 
     @property
-    def status(self) -> str:
-        return self.document["status"]
+    def status(self) -> Status:
+        return self.document.status
 
     @property
     def partition(self) -> str:
-        return self.document["province_slug"] or "unknown"
+        return self.document.province_slug or "unknown"
+
+    def release_rows(self) -> None:
+        """Drop the table rows (once committed): a long batch keeps only the document records."""
+        self.rows = TableRows()
 
 
-def file_sha256(path: str | os.PathLike) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """What every row builder reads: one document's record, its extraction, its tasks and body text."""
+
+    document: Document
+    extraction: Extraction
+    tasks: list[Task]
+    body_lines: list[str]  # the plan's lines outside tables, in reading order, page numbers left out
+    body_text: str  # those lines joined as in cells
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+
+def doc_context(document: Document, ex: Extraction) -> DocContext:
+    lines = body_lines(ex)
+    return DocContext(document, ex, _tasks(document.doc_id, ex), lines, join_lines(lines))
+
+
+def table_rows(ctx: DocContext) -> TableRows:
+    """Every table's rows for one document."""
+    return TableRows(
+        tasks=ctx.tasks,
+        task_cells=cell_rows(ctx),
+        legal_refs=legal_ref_rows(ctx),
+        task_units=unit_rows(ctx),
+        task_deadlines=deadline_rows(ctx),
+        targets=target_rows(ctx),
+    )
 
 
 def doc_id_for(sha: str) -> str:
     return sha[:16]
 
 
-def base_document(path: Path, source_path: str, sha: str, engine: str) -> dict:
-    return {
-        "doc_id": doc_id_for(sha),
-        "sha256": sha,
-        "source_path": nfc(source_path),
-        "file_name": nfc(path.name),
-        "pages": None,
-        "province": None,
-        "province_slug": "unknown",
-        "agency": None,
-        "plan_year": None,
-        "title": None,
-        "doc_type": None,
-        "number": None,
-        "place_date": None,
-        "signer": None,
-        "signer_title": None,
-        "status": "failed",
-        "error": None,
-        "engine": engine,
-        "extractor_version": EXTRACTOR_VERSION,
-        "extracted_at": datetime.now(UTC),
-        "seconds": None,
-        "n_tasks": 0,
-        "table_pages": [],
-        "cross_checked_pages": [],
-        "columns": [],
-        "unit_dictionary_version": dictionary_version(),
-        "province_2025": None,
-        "text_encoding": None,
-        "ocr_pages": [],
-        "ocr_confidence": None,
-    }
+def base_document(path: Path, source_path: str, sha: str, engine: str) -> Document:
+    """The ``documents`` record of a file before (or instead of) its extraction: status failed."""
+    return Document(
+        doc_id=doc_id_for(sha),
+        sha256=sha,
+        source_path=nfc(source_path),
+        file_name=nfc(path.name),
+        status=Status.FAILED,
+        engine=engine,
+        extractor_version=EXTRACTOR_VERSION,
+        extracted_at=datetime.now(UTC),
+        unit_dictionary_version=dictionary_version(),
+    )
 
 
-def document_row(base: dict, ex: Extraction) -> dict:
+def document_row(base: Document, ex: Extraction) -> Document:
     f = ex.facts
-    doc = dict(base)
-    doc.update(
+    if ex.problems:
+        status = Status.PARTIAL
+        error: str | None = (
+            f"The PDF is damaged ({'; '.join(ex.problems[:2])}); {len(ex.rows)} task rows were read but "
+            "text or rows may be missing: get an intact copy of the file and ingest it again."
+        )
+    elif not ex.rows:
+        status = Status.PARTIAL
+        error = (
+            "No task table was found: the file parsed, but no table with a recognisable header "
+            "(TT, Nhiệm vụ/Nội dung, Chủ trì, Phối hợp, Thời gian…) was printed in it. If the plan has "
+            "an appendix table, check that it is ruled and not an image; otherwise nothing is missing."
+        )
+    else:
+        status, error = Status.OK, None
+    return dataclasses.replace(
+        base,
         pages=ex.pages,
         province=f.province,
         province_slug=slug(f.province) if f.province else "unknown",
@@ -130,74 +191,63 @@ def document_row(base: dict, ex: Extraction) -> dict:
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
         cross_checked_pages=ex.cross_checked,
         columns=[label for layout in ex.layouts[:1] for label in layout.labels],
+        status=status,
+        error=error,
     )
-    if ex.problems:
-        doc["status"] = "partial"
-        doc["error"] = (
-            f"The PDF is damaged ({'; '.join(ex.problems[:2])}); {len(ex.rows)} task rows were read but "
-            "text or rows may be missing: get an intact copy of the file and ingest it again."
-        )
-    elif not ex.rows:
-        doc["status"] = "partial"
-        doc["error"] = (
-            "No task table was found: the file parsed, but no table with a recognisable header "
-            "(TT, Nhiệm vụ/Nội dung, Chủ trì, Phối hợp, Thời gian…) was printed in it. If the plan has "
-            "an appendix table, check that it is ruled and not an image; otherwise nothing is missing."
-        )
-    else:
-        doc["status"] = "ok"
-    return doc
 
 
-def task_rows(doc_id: str, ex: Extraction) -> tuple[list[dict], list[dict]]:
-    """Rows of ``tasks`` and of ``task_cells`` (provenance) for one document."""
+def _tasks(doc_id: str, ex: Extraction) -> list[Task]:
     present = {name for layout in ex.layouts for name in layout.fields if name}
-    tasks, cells = [], []
-    for row_no, row in enumerate(ex.rows, start=1):
-        tasks.append(_task(doc_id, row_no, row, present))
-        for name, logical in list(row.cells.items()) + [(f"extra:{k}", v) for k, v in row.extra.items()]:
-            for i, frag in enumerate(logical.fragments):
-                x0, top, x1, bottom = frag.bbox
-                cells.append(
-                    {
-                        "doc_id": doc_id,
-                        "row_no": row_no,
-                        "field": COLUMN_OF.get(name, name),
-                        "fragment": i,
-                        "page": frag.page,
-                        "x0": x0,
-                        "top": top,
-                        "x1": x1,
-                        "bottom": bottom,
-                        "text": join_lines(frag.lines),
-                    }
-                )
-    return tasks, cells
+    return [_task(doc_id, row_no, row, present) for row_no, row in enumerate(ex.rows, start=1)]
 
 
-def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> dict:
-    out = {
-        "doc_id": doc_id,
-        "row_no": row_no,
-        "section_code": row.section_code,
-        "section_title": row.section_title,
-        "group_title": row.group_title,
-        "page_start": min(row.pages),
-        "page_end": max(row.pages),
-        "extra": [(k, join_lines(v.lines)) for k, v in row.extra.items()] or None,
-        "ocr_confidence": _mean([f.confidence for c in row.cells.values() for f in c.fragments]),
-    }
+def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> Task:
+    texts: dict[str, str | None] = {}
     for name in FIELDS:
         logical = row.cells.get(name)
         if name not in present:
-            value = None
+            texts[COLUMN_OF[name]] = None
         else:
-            value = join_lines(logical.lines) if logical is not None else ""
-        out[COLUMN_OF[name]] = value
+            texts[COLUMN_OF[name]] = join_lines(logical.lines) if logical is not None else ""
+    return Task(
+        doc_id=doc_id,
+        row_no=row_no,
+        section_code=row.section_code,
+        section_title=row.section_title,
+        group_title=row.group_title,
+        page_start=min(row.pages),
+        page_end=max(row.pages),
+        extra={k: join_lines(v.lines) for k, v in row.extra.items()} or None,
+        ocr_confidence=_mean([f.confidence for c in row.cells.values() for f in c.fragments]),
+        **texts,
+    )
+
+
+def cell_rows(ctx: DocContext) -> list[TaskCell]:
+    """Rows of ``task_cells`` (provenance): one per fragment of each cell, row numbers as in ``tasks``."""
+    out: list[TaskCell] = []
+    for row_no, row in enumerate(ctx.extraction.rows, start=1):
+        for name, logical in list(row.cells.items()) + [(f"extra:{k}", v) for k, v in row.extra.items()]:
+            for i, frag in enumerate(logical.fragments):
+                x0, top, x1, bottom = frag.bbox
+                out.append(
+                    TaskCell(
+                        doc_id=ctx.doc_id,
+                        row_no=row_no,
+                        field=COLUMN_OF.get(name, name),
+                        fragment=i,
+                        page=frag.page,
+                        x0=x0,
+                        top=top,
+                        x1=x1,
+                        bottom=bottom,
+                        text=join_lines(frag.lines),
+                    )
+                )
     return out
 
 
-def _mean(values: list[float | None]) -> float | None:
+def _mean(values: Sequence[float | None]) -> float | None:
     got = [v for v in values if v is not None]
     return round(sum(got) / len(got), 1) if got else None
 
@@ -207,124 +257,121 @@ def body_lines(ex: Extraction) -> list[str]:
     return [ln.text for page in ex.raw.pages for ln in page.lines if not ln.text.strip().isdigit()]
 
 
-def body_text(ex: Extraction) -> str:
-    """The plan's text outside tables, lines joined as in cells."""
-    return join_lines(body_lines(ex))
-
-
-def legal_ref_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
+def legal_ref_rows(ctx: DocContext) -> list[LegalRef]:
     """One row per citation: the body's (row_no null), then each task cell's."""
-    sources: list[tuple[int | None, str | None, str]] = [(None, None, body_text(ex))]
-    for task in tasks:
-        for column in COLUMN_OF.values():
-            if column != "tt" and task.get(column):
-                sources.append((task["row_no"], column, task[column]))
-    own = re.sub(r"\s+", "", ex.facts.number or "")
-    out = []
-    for row_no, column, text in sources:
+    sources: list[tuple[int | None, str | None, str]] = [(None, None, ctx.body_text)]
+    for task in ctx.tasks:
+        for column in TEXT_COLUMNS:
+            cell = task.text(column)
+            if cell:
+                sources.append((task.row_no, column, cell))
+    own = re.sub(r"\s+", "", ctx.extraction.facts.number or "")
+    out: list[LegalRef] = []
+    for row_no, where, text in sources:
         for ref in find_legal_refs(text):
             if row_no is None and own and ref.number == own:
                 continue  # "Số: 125/KH-STP" is the plan's own number, not a citation
             out.append(
-                {
-                    "doc_id": doc_id,
-                    "row_no": row_no,
-                    "field": column,
-                    "doc_type": ref.doc_type,
-                    "number": ref.number,
-                    "code": ref.code,
-                    "issuer": ref.issuer,
-                    "year": ref.year,
-                    "issued_date": ref.issued_date,
-                    "raw": ref.raw,
-                }
+                LegalRef(
+                    doc_id=ctx.doc_id,
+                    row_no=row_no,
+                    field=where,
+                    doc_type=ref.doc_type,
+                    number=ref.number,
+                    code=ref.code,
+                    issuer=ref.issuer,
+                    year=ref.year,
+                    issued_date=ref.issued_date,
+                    raw=ref.raw,
+                )
             )
     return out
 
 
-def unit_rows(document: dict, ex: Extraction, tasks: list[dict]) -> list[dict]:
+def unit_rows(ctx: DocContext) -> list[TaskUnit]:
     """One row per agency named in a lead or partner cell."""
-    cells = [t[c] for t in tasks for c in COLUMN_OF.values() if c != "tt" and t.get(c)]
-    ctx = unit_context(document["agency"], document["province"], cells, body_text(ex))
-    pslug = document["province_slug"] or "unknown"
-    aslug = slug(document["agency"] or "") or "unknown"
-    out = []
-    seen: dict[str | None, list] = {}
-    for task in tasks:
-        for role, column in (("lead", "lead_text"), ("partner", "partner_text")):
-            cell = task.get(column)
+    document = ctx.document
+    cells = [text for t in ctx.tasks for c in TEXT_COLUMNS if (text := t.text(c))]
+    uctx = unit_context(document.agency, document.province, cells, ctx.body_text)
+    pslug = document.province_slug or "unknown"
+    aslug = slug(document.agency or "") or "unknown"
+    out: list[TaskUnit] = []
+    seen: dict[str | None, list[Unit]] = {}
+    for task in ctx.tasks:
+        for role, cell in ((Role.LEAD, task.lead_text), (Role.PARTNER, task.partner_text)):
             if cell not in seen:
-                seen[cell] = normalize_units(cell, ctx)
+                seen[cell] = normalize_units(cell, uctx)
             for position, unit in enumerate(seen[cell], start=1):
-                scope = f"{pslug}/{aslug}" if unit.kind in ("issuer", "internal", "group") else pslug
+                kind = UnitKind(unit.kind)
+                scope = f"{pslug}/{aslug}" if kind in (UnitKind.ISSUER, UnitKind.INTERNAL, UnitKind.GROUP) else pslug
                 out.append(
-                    {
-                        "doc_id": document["doc_id"],
-                        "row_no": task["row_no"],
-                        "role": role,
-                        "position": position,
-                        "unit_raw": unit.raw,
-                        "unit_name": unit.name,
-                        "unit_kind": unit.kind,
-                        "unit_note": unit.note,
-                        "matched": unit.matched,
-                        "province": document["province"],
-                        "unit_key": slug(unit.name) if unit.kind == "central" else f"{scope}/{slug(unit.name)}",
-                    }
+                    TaskUnit(
+                        doc_id=document.doc_id,
+                        row_no=task.row_no,
+                        role=role,
+                        position=position,
+                        unit_raw=unit.raw,
+                        unit_name=unit.name,
+                        unit_kind=kind,
+                        unit_note=unit.note,
+                        matched=unit.matched,
+                        province=document.province,
+                        unit_key=slug(unit.name) if kind is UnitKind.CENTRAL else f"{scope}/{slug(unit.name)}",
+                    )
                 )
     return out
 
 
-def deadline_rows(document: dict, tasks: list[dict]) -> list[dict]:
+def deadline_rows(ctx: DocContext) -> list[TaskDeadline]:
     """One row per deadline expression; the plan year fills an omitted year."""
-    out = []
-    for task in tasks:
-        for position, d in enumerate(parse_deadlines(task.get("deadline_text"), document["plan_year"]), start=1):
+    out: list[TaskDeadline] = []
+    for task in ctx.tasks:
+        for position, d in enumerate(parse_deadlines(task.deadline_text, ctx.document.plan_year), start=1):
             out.append(
-                {
-                    "doc_id": document["doc_id"],
-                    "row_no": task["row_no"],
-                    "position": position,
-                    "kind": d.kind,
-                    "start_date": d.start_date,
-                    "end_date": d.end_date,
-                    "recurrence": d.recurrence,
-                    "text": d.text,
-                    "phrase": d.phrase,
-                    "label": d.label,
-                    "event": d.event,
-                }
+                TaskDeadline(
+                    doc_id=ctx.doc_id,
+                    row_no=task.row_no,
+                    position=position,
+                    kind=DeadlineKind(d.kind),
+                    start_date=d.start_date,
+                    end_date=d.end_date,
+                    recurrence=d.recurrence,
+                    text=d.text,
+                    phrase=d.phrase,
+                    label=d.label,
+                    event=d.event,
+                )
             )
     return out
 
 
-def target_rows(doc_id: str, ex: Extraction, tasks: list[dict]) -> list[dict]:
+def target_rows(ctx: DocContext) -> list[Target]:
     """Targets of the body's "Chỉ tiêu"/"Mục tiêu" parts, then of each distinct objective cell."""
     sources: list[tuple[int | None, str | None, str, str | None, str | None]] = [
-        (None, None, text, None, heading) for heading, text in target_sections(body_lines(ex))
+        (None, None, text, None, heading) for heading, text in target_sections(ctx.body_lines)
     ]
     seen: set[str] = set()
-    for task in tasks:
-        objective = task.get("objective")
+    for task in ctx.tasks:
+        objective = task.objective
         if objective and objective not in seen:  # a merged objective repeats down its rows: count it once
             seen.add(objective)
-            sources.append((task["row_no"], "objective", objective, task.get("task"), task.get("section_title")))
-    out = []
+            sources.append((task.row_no, "objective", objective, task.task, task.section_title))
+    out: list[Target] = []
     for row_no, column, text, fallback, section in sources:
         for t in find_targets(text):
             out.append(
-                {
-                    "doc_id": doc_id,
-                    "row_no": row_no,
-                    "field": column,
-                    "percent": t.percent,
-                    "comparator": t.comparator,
-                    "subject": t.subject or _strip_numbering(fallback),
-                    "subject_head": t.subject_head,
-                    "scope": t.scope,
-                    "section": section,
-                    "raw": t.raw,
-                }
+                Target(
+                    doc_id=ctx.doc_id,
+                    row_no=row_no,
+                    field=column,
+                    percent=t.percent,
+                    comparator=t.comparator,
+                    subject=t.subject or _strip_numbering(fallback),
+                    subject_head=t.subject_head,
+                    scope=t.scope,
+                    section=section,
+                    raw=t.raw,
+                )
             )
     return out
 

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
+from typing import Any
 
 from extractors import EXTRACTOR_VERSION
+from pipeline.files import atomic_write_text
 from pipeline.ingest import RunSummary
+from pipeline.tables import Status
 
 
-def run_report(summary: RunSummary) -> dict:
-    docs = [
+def run_report(summary: RunSummary) -> dict[str, Any]:
+    docs: list[dict[str, Any]] = [
         {
             "source_path": r.source_path,
             "doc_id": r.doc_id,
-            "status": r.status,
-            "error": r.document["error"],
-            "province": r.document["province"],
-            "pages": r.document["pages"],
-            "tasks": r.document["n_tasks"],
-            "seconds": r.document["seconds"],
+            "status": r.status.value,
+            "error": r.document.error,
+            "province": r.document.province,
+            "pages": r.document.pages,
+            "tasks": r.document.n_tasks,
+            "seconds": r.document.seconds,
         }
         for r in summary.results
     ]
-    counts = {s: sum(1 for d in docs if d["status"] == s) for s in ("ok", "partial", "failed")}
+    counts = {s.value: sum(1 for d in docs if d["status"] == s) for s in Status}
     return {
         "started": summary.started.isoformat(),
         "seconds": summary.seconds,
@@ -47,8 +48,4 @@ def run_report(summary: RunSummary) -> dict:
 
 def write_report(summary: RunSummary, path: Path) -> None:
     """Written to a temporary file and renamed: a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(run_report(summary), fh, ensure_ascii=False, indent=2, default=str)
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(run_report(summary), ensure_ascii=False, indent=2, default=str))

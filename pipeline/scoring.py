@@ -9,19 +9,21 @@ Gold format: ``tests/fixtures/GOLD_FORMAT.md``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
 from difflib import SequenceMatcher
 from pathlib import Path
 
-import duckdb
-
+from pipeline.files import file_sha256
 from pipeline.records import COLUMN_OF
 
 FIELDS = {"section_code": "section_code", **COLUMN_OF}  # gold field -> contract column
 MATCH_AT = 0.6  # similarity above which two rows are the same row
+
+
+class ScoringError(Exception):
+    """The scoring cannot happen (e.g. the file was never ingested into that output folder)."""
 
 
 def norm(text) -> str:
@@ -82,9 +84,14 @@ def ref_key(doc_type, number) -> tuple[str, str]:
 
 
 def score(gold_path: Path, pdf: Path, out: Path) -> dict:
+    """The judge's report; raises :class:`ScoringError` when the PDF was not ingested into ``out``."""
+    import duckdb  # here: the CLI imports this module for ScoringError and must start fast
+
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    sha = hashlib.sha256(pdf.read_bytes()).hexdigest()
+    sha = file_sha256(pdf)
     pq = out / "parquet"
+    if not any((pq / "documents").glob("**/*.parquet")):
+        raise ScoringError(f"no ingested documents in {pq / 'documents'}: run `kehoach ingest` first (or pass --out)")
     con = duckdb.connect()
 
     def table(name: str):
@@ -93,7 +100,7 @@ def score(gold_path: Path, pdf: Path, out: Path) -> dict:
 
     docs = con.execute(f"select doc_id, status from {table('documents')} where sha256 = ?", [sha]).fetchall()
     if not docs:
-        raise SystemExit(f"no document with sha256 {sha[:12]}… in {pq / 'documents'}")
+        raise ScoringError(f"no document with sha256 {sha[:12]}… in {pq / 'documents'}")
     doc_id, status = docs[0]
     cur = con.execute(f"select * from {table('tasks')} where doc_id = ? order by row_no", [doc_id])
     cols = [d[0] for d in cur.description]

@@ -13,19 +13,21 @@ the previous state readable and complete.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import views
+from pipeline.faults import checkpoint
+from pipeline.files import atomic_write, atomic_write_text, lines_sha256
 from pipeline.records import DocResult
 from pipeline.schema import TABLES, ddl
+from pipeline.tables import Document, to_table
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +48,9 @@ def prepare(out: Path) -> None:
         raise StoreError(f"cannot write to output folder {out}: {exc.strerror or exc}") from exc
 
 
-def _atomic_write(table: pa.Table, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.stem}-", suffix=".tmp")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_parquet(table: pa.Table, dest: Path) -> None:
+    """One table file, written under a temporary name and renamed into place."""
+    atomic_write(dest, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def existing_files(out: Path, doc_id: str) -> list[Path]:
@@ -65,19 +60,20 @@ def existing_files(out: Path, doc_id: str) -> list[Path]:
 def write_document(out: Path, result: DocResult) -> None:
     """Replace every file of this document; ``documents`` last, so it only points at complete data."""
     keep = set()
-    for name, schema in TABLES.items():
-        if name == "documents":
-            continue
-        rows = result.tables.get(name, [])
-        dest = out / "parquet" / name / f"province={result.partition}" / f"{result.doc_id}.parquet"
-        _atomic_write(pa.Table.from_pylist(rows, schema=schema), dest)
-        keep.add(dest)
-    dest = out / "parquet" / "documents" / f"province={result.partition}" / f"{result.doc_id}.parquet"
-    _atomic_write(pa.Table.from_pylist([result.document], schema=TABLES["documents"]), dest)
-    keep.add(dest)
+    for cls, records in result.rows.items():
+        keep.add(_write_records(out, result, cls, records))
+    checkpoint("after-tables")
+    keep.add(_write_records(out, result, Document, [result.document]))
+    checkpoint("after-document")
     for stale in existing_files(out, result.doc_id):
         if stale not in keep:  # the document moved partition (e.g. its province is now known)
             stale.unlink(missing_ok=True)
+
+
+def _write_records(out: Path, result: DocResult, cls: type[Any], records: Sequence[Any]) -> Path:
+    dest = out / "parquet" / cls.table / f"province={result.partition}" / f"{result.doc_id}.parquet"
+    write_parquet(to_table(cls, records), dest)
+    return dest
 
 
 #: columns of ``documents`` the batch needs to decide what to skip
@@ -110,11 +106,8 @@ def parquet_glob(out: Path, table: str) -> str:
 
 def parquet_state(out: Path) -> str:
     """A fingerprint of the Parquet files (names, sizes, times): DuckDB is current when it matches."""
-    h = hashlib.sha256()
-    for path in sorted((out / "parquet").glob("*/province=*/*.parquet")):
-        st = path.stat()
-        h.update(f"{path.relative_to(out)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    paths = sorted((out / "parquet").glob("*/province=*/*.parquet"))
+    return lines_sha256(f"{p.relative_to(out)}\0{(st := p.stat()).st_size}\0{st.st_mtime_ns}" for p in paths)
 
 
 STATE_NAME = ".kehoach-duckdb-state"
@@ -149,7 +142,7 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
         for name in tables:
             schema = TABLES[name]
             con.execute(f'DROP TABLE IF EXISTS "{name}"')  # the schema may have grown since the last run
-            con.execute(ddl(name, schema))
+            con.execute(ddl(name))
             files = list((out / "parquet" / name).glob("province=*/*.parquet"))
             if files:
                 cols = ", ".join(f'"{f.name}"' for f in schema)
@@ -162,14 +155,12 @@ def sync_duckdb(out: Path, tables: Iterable[str] = TABLES) -> Path:
         views.create(con)
         con.execute("CREATE OR REPLACE TABLE kehoach_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         con.execute("INSERT INTO kehoach_meta VALUES ('parquet_state', ?)", [state])
+        checkpoint("before-duckdb-commit")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     finally:
         con.close()
-    fd, tmp = tempfile.mkstemp(dir=out, prefix=".state-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(state)
-    os.replace(tmp, out / STATE_NAME)
+    atomic_write_text(out / STATE_NAME, state, encoding="ascii")
     return path

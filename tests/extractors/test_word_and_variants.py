@@ -78,7 +78,7 @@ def test_legacy_doc_without_libreoffice_is_reported(tmp_path, monkeypatch):
     from pipeline.ingest import extract_plan
 
     result = extract_plan(doc, ExtractSettings())
-    assert result.status == "failed" and ".docx" in result.document["error"]
+    assert result.status == "failed" and ".docx" in result.document.error
 
 
 def test_damaged_docx_is_reported(tmp_path):
@@ -89,7 +89,7 @@ def test_damaged_docx_is_reported(tmp_path):
     from pipeline.ingest import extract_plan
 
     result = extract_plan(bad, ExtractSettings())
-    assert result.status == "failed" and "Word file could not be read" in result.document["error"]
+    assert result.status == "failed" and "Word file could not be read" in result.document.error
 
 
 def test_borderless_table_meets_the_bar(tmp_path):

@@ -101,7 +101,7 @@ def test_reextract_cli_needs_one_selection(tmp_path):
 def test_timeout_is_recorded_against_the_file():
     result = extract_plan(BACKAN, ExtractSettings(), timeout=0.05)
     assert result.status == "failed"
-    assert "longer than 0.05 s" in result.document["error"]
+    assert "longer than 0.05 s" in result.document.error
 
 
 def test_parallel_equals_serial_and_report(tmp_path):
@@ -149,3 +149,48 @@ def test_sigkill_then_rerun_loses_and_duplicates_nothing(tmp_path):
     assert total == distinct == sum(TASKS[p.name.split("-")[0]] for p in corpus)
     orphans = con.execute("select count(*) from task_units where doc_id not in (select doc_id from documents)")
     assert orphans.fetchone() == (0,)
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> tuple[Path, dict[str, list]]:
+    """Three byte-distinct plans and the snapshot of a clean, uninterrupted run over them."""
+    base = tmp_path_factory.mktemp("kill-points")
+    make_copies([SONLA, BACKAN], base / "corpus", 3)
+    ingest([base / "corpus"], base / "clean")
+    return base / "corpus", snapshot(base / "clean")
+
+
+def _files(out: Path, table: str) -> int:
+    return len(list((out / "parquet" / table).glob("province=*/*.parquet")))
+
+
+@pytest.mark.parametrize(
+    ("fault", "documents_files", "tasks_files"),
+    [
+        ("after-tables:2", 1, 2),  # the 2nd document's table files are written, its documents row is not
+        ("after-document:2", 2, 2),  # the 2nd document is committed, the 3rd not started
+        ("before-duckdb-commit:1", 3, 3),  # every document committed; DuckDB filled but not committed
+    ],
+)
+def test_kill_at_a_fixed_point_then_rerun_equals_a_clean_run(
+    tmp_path, small_corpus, fault, documents_files, tasks_files
+):
+    corpus, clean = small_corpus
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(corpus), "--out", str(out), "-j", "1", "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(cmd, cwd=ROOT, env={**env, "KEHOACH_FAULT": fault}, capture_output=True, timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (_files(out, "documents"), _files(out, "tasks")) == (documents_files, tasks_files)
+    assert not (out / ".kehoach-duckdb-state").exists()
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot(out) == clean
+
+
+def test_an_unknown_fault_point_is_refused(monkeypatch):
+    from pipeline import faults
+
+    monkeypatch.setenv(faults.ENV, "after-lunch:1")
+    with pytest.raises(ValueError, match="after-tables"):
+        faults.checkpoint("after-tables")

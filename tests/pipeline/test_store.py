@@ -87,14 +87,14 @@ def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
     import pyarrow as pa
 
     good = pa.table({"a": [1]})
-    store._atomic_write(good, dest)
+    store.write_parquet(good, dest)
 
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(store.pq, "write_table", boom)
     with pytest.raises(OSError):
-        store._atomic_write(pa.table({"a": [2]}), dest)
+        store.write_parquet(pa.table({"a": [2]}), dest)
     assert pq.read_table(dest).to_pylist() == [{"a": 1}]
     assert [p.name for p in tmp_path.iterdir()] == ["t.parquet"]
 

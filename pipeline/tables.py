@@ -1,0 +1,303 @@
+"""The output tables, one typed record each: the Parquet schemas and the DuckDB DDL are derived from these.
+
+Each table is a frozen, slotted, keyword-only dataclass: building a record with a misspelled
+or missing column raises ``TypeError`` (a plain dict would silently become a NULL column).
+:func:`schema_of` maps the annotations to pyarrow types (``str`` → string, ``int`` → int32,
+``float`` → float64, ``bool`` → bool, ``date`` → date32, ``datetime`` → timestamp[us, UTC],
+``list[T]`` → list<T>, ``dict[str, str]`` → map<string, string>, a :class:`~enum.StrEnum` →
+string, stored as its value); ``Annotated[float, pa.float32()]`` overrides the width. Every
+column is nullable, as in the contract (``shared/CONTRACT.md``). Field order is column order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Union
+
+import pyarrow as pa
+
+Float32 = Annotated[float, pa.float32()]  # bounding-box coordinates: PDF points need no more
+
+
+class Status(StrEnum):
+    """``documents.status``: how far a document got."""
+
+    OK = "ok"  # parsed, task table found, no damage
+    PARTIAL = "partial"  # parsed, but no task table or a damaged file (rows may be missing)
+    FAILED = "failed"  # nothing could be read: ``error`` says why and what to do
+
+
+class Role(StrEnum):
+    """``task_units.role``: the cell a unit is named in."""
+
+    LEAD = "lead"  # chủ trì
+    PARTNER = "partner"  # phối hợp
+
+
+class UnitKind(StrEnum):
+    """``task_units.unit_kind`` (``normalizers.units.KINDS``)."""
+
+    ISSUER = "issuer"
+    INTERNAL = "internal"
+    PROVINCIAL = "provincial"
+    LOCAL = "local"
+    CENTRAL = "central"
+    ENTERPRISE = "enterprise"
+    GROUP = "group"
+    OTHER = "other"
+
+
+class DeadlineKind(StrEnum):
+    """``task_deadlines.kind`` (``normalizers.deadlines.KINDS``)."""
+
+    CONTINUOUS = "continuous"
+    RECURRING = "recurring"
+    DUE = "due"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+    PERIOD = "period"
+    ON_EVENT = "on_event"
+    RELATIVE = "relative"
+    UNPARSED = "unparsed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """``documents``: one row per input file, whatever happened to it."""
+
+    table: ClassVar[str] = "documents"
+
+    doc_id: str  # first 16 hex digits of sha256
+    sha256: str  # of the file's bytes
+    source_path: str  # as given to the ingest (NFC)
+    file_name: str
+    pages: int | None = None
+    province: str | None = None  # issuing province, as printed
+    province_slug: str | None = "unknown"  # partition key
+    agency: str | None = None  # issuing agency
+    plan_year: int | None = None
+    title: str | None = None
+    doc_type: str | None = None  # "Kế hoạch", …
+    number: str | None = None  # the plan's own number, "125/KH-STP"
+    place_date: str | None = None  # "Sơn La, ngày … tháng … năm …"
+    signer: str | None = None
+    signer_title: str | None = None
+    status: Status = Status.FAILED
+    error: str | None = None  # what went wrong and what to do; null when ok
+    engine: str | None = None  # table engine: pdfplumber, camelot, docx…
+    extractor_version: str | None = None
+    extracted_at: datetime | None = None  # UTC
+    seconds: float | None = None  # extraction time
+    n_tasks: int | None = 0
+    table_pages: list[int] = dataclasses.field(default_factory=list)  # pages the task table is printed on
+    cross_checked_pages: list[int] = dataclasses.field(default_factory=list)  # re-read with camelot
+    columns: list[str] = dataclasses.field(default_factory=list)  # the task table's header labels
+    unit_dictionary_version: str | None = None
+    province_2025: str | None = None  # the province it belongs to since the 1/7/2025 merger
+    text_encoding: str | None = None  # unicode, or the legacy encoding converted (tcvn3, vni)
+    ocr_pages: list[int] = dataclasses.field(default_factory=list)  # pages read from their image with Tesseract
+    ocr_confidence: float | None = None  # mean word confidence of those pages (0-100)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Task:
+    """``tasks``: one row per task row of the plan's table; text columns are null when the table has none."""
+
+    table: ClassVar[str] = "tasks"
+
+    doc_id: str
+    row_no: int  # from 1, in reading order
+    section_code: str | None = None  # "I", "II"…
+    section_title: str | None = None
+    group_title: str | None = None
+    tt: str | None = None  # the row's number as printed
+    objective: str | None = None
+    task: str | None = None
+    activity: str | None = None
+    output: str | None = None  # sản phẩm
+    lead_text: str | None = None  # chủ trì, as printed
+    partner_text: str | None = None  # phối hợp, as printed
+    deadline_text: str | None = None
+    budget_text: str | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    extra: dict[str, str] | None = None  # columns the contract has no name for: header label -> text
+    ocr_confidence: float | None = None  # OCR pages: mean word confidence of the row's cells
+
+    def text(self, column: str) -> str | None:
+        """The value of a text column by its contract name (``lead_text``, ``objective``…)."""
+        value = getattr(self, column)
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskCell:
+    """``task_cells``: where each value of ``tasks`` was printed (a split or merged cell has several fragments)."""
+
+    table: ClassVar[str] = "task_cells"
+
+    doc_id: str
+    row_no: int
+    field: str  # tasks column, or "extra:<label>"
+    fragment: int  # from 0, one per page the cell is printed on
+    page: int
+    x0: Float32
+    top: Float32
+    x1: Float32
+    bottom: Float32
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LegalRef:
+    """``legal_refs``: one row per legal document cited."""
+
+    table: ClassVar[str] = "legal_refs"
+
+    doc_id: str
+    row_no: int | None  # null: cited in the body, outside the task table
+    field: str | None  # tasks column the citation is in; null for the body
+    doc_type: str | None
+    number: str | None
+    code: str | None
+    issuer: str | None
+    year: int | None
+    issued_date: date | None
+    raw: str  # as printed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskUnit:
+    """``task_units``: one row per agency named in a lead or partner cell."""
+
+    table: ClassVar[str] = "task_units"
+
+    doc_id: str
+    row_no: int
+    role: Role
+    position: int  # order of the unit in its cell, from 1
+    unit_raw: str  # as printed
+    unit_name: str  # canonical, abbreviations expanded
+    unit_kind: UnitKind
+    unit_note: str | None  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
+    matched: str  # how the name was found: alias, abbreviation, document, head, none
+    province: str | None  # issuing province: "Văn phòng Sở" of two provinces never merges
+    unit_key: str  # ASCII key for joins, scoped by province (and agency for its own units)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskDeadline:
+    """``task_deadlines``: one row per deadline expression of a task's deadline cell."""
+
+    table: ClassVar[str] = "task_deadlines"
+
+    doc_id: str
+    row_no: int
+    position: int  # order in the cell, from 1
+    kind: DeadlineKind
+    start_date: date | None
+    end_date: date | None
+    recurrence: str | None  # "quarterly,yearly", "2/year", "periodic"
+    text: str  # the clause, as printed
+    phrase: str | None  # the words that fix the time
+    label: str | None  # what is due ("Ban hành kế hoạch")
+    event: str | None  # on_event/relative: what it waits for
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Target:
+    """``targets``: one row per percentage target stated in the body or an objective cell."""
+
+    table: ClassVar[str] = "targets"
+
+    doc_id: str
+    row_no: int | None  # null: stated in the body's "Chỉ tiêu"/"Mục tiêu" parts
+    field: str | None  # tasks column it is stated in; null for the body
+    percent: float | None
+    comparator: str | None  # = >= > <= <
+    subject: str | None
+    subject_head: str | None
+    scope: str | None  # "Cấp tỉnh", "cấp xã"
+    section: str | None  # body: the headings above it; cells: the task's section title
+    raw: str  # as printed
+
+
+Record = Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target
+
+#: table name -> its record, in the order the tables are listed everywhere
+RECORDS: dict[str, type[Any]] = {
+    cls.table: cls for cls in (Document, Task, TaskCell, LegalRef, TaskUnit, TaskDeadline, Target)
+}
+
+_SCALARS: dict[type, pa.DataType] = {
+    str: pa.string(),
+    int: pa.int32(),
+    float: pa.float64(),
+    bool: pa.bool_(),
+    date: pa.date32(),
+    datetime: pa.timestamp("us", tz="UTC"),
+}
+
+
+def arrow_type(hint: Any) -> pa.DataType:
+    """The pyarrow type of a field annotation (see the module doc)."""
+    origin = typing.get_origin(hint)
+    if origin is Annotated:
+        base, *extras = typing.get_args(hint)
+        for extra in extras:
+            if isinstance(extra, pa.DataType):
+                return extra
+        return arrow_type(base)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) != 1:
+            raise TypeError(f"no arrow type for a union of several types: {hint}")
+        return arrow_type(args[0])
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return pa.list_(arrow_type(item))
+    if origin is dict:
+        key, value = typing.get_args(hint)
+        return pa.map_(arrow_type(key), arrow_type(value))
+    if isinstance(hint, type) and issubclass(hint, enum.StrEnum):
+        return pa.string()
+    if isinstance(hint, type) and hint in _SCALARS:
+        return _SCALARS[hint]
+    raise TypeError(f"no arrow type for {hint!r}")
+
+
+_SCHEMAS: dict[type[Any], pa.Schema] = {}
+
+
+def schema_of(cls: type[Any]) -> pa.Schema:
+    """The Parquet schema of a record class: one nullable column per field, in field order."""
+    if cls not in _SCHEMAS:
+        hints = typing.get_type_hints(cls, include_extras=True)
+        _SCHEMAS[cls] = pa.schema([pa.field(f.name, arrow_type(hints[f.name])) for f in dataclasses.fields(cls)])
+    return _SCHEMAS[cls]
+
+
+def columns_of(cls: type[Any]) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
+
+
+def to_table(cls: type[Any], records: Sequence[Any]) -> pa.Table:
+    """Records of one class as a pyarrow table of its schema (enums stored as their values)."""
+    names = columns_of(cls)
+    for r in records:
+        if type(r) is not cls:
+            raise TypeError(f"a {type(r).__name__} record is not a row of {cls.table}")
+    data = {name: [_plain(getattr(r, name)) for r in records] for name in names}
+    return pa.Table.from_pydict(data, schema=schema_of(cls))
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
