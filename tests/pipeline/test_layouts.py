@@ -119,3 +119,13 @@ def test_gold_words_are_printed_in_the_pdf(name):
 def test_gold_cells_are_cells_of_the_docx(name):
     gold = json.loads((SET / INDEX[name]["gold"]).read_text(encoding="utf-8"))
     assert check.docx_problems(gold, SET / name) == []
+
+
+def test_render_overrides_change_no_text():
+    """borders=False and valign only change how the table is drawn: the gold stays the same."""
+    plain = draw_plan("1-3", "lo")
+    bare = draw_plan("1-3", "lo", borders=False, valign="center")
+    assert (bare.params.borders, bare.params.valign) == (False, "center")
+    assert bare.gold() == plain.gold()
+    with pytest.raises(TypeError):
+        draw_plan("1-3", "lo", no_such_parameter=1)
