@@ -111,7 +111,7 @@ def score(gold_path: Path, pdf: Path, out: Path) -> dict:
     pairs = align(rows, got)
     exact = {f: 0 for f in present}
     loose = {f: 0 for f in present}
-    misses = []
+    misses: list[dict] = []
     for gi, ei, _ in pairs:
         g, e = rows[gi], got[ei]
         for f in present:
