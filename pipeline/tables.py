@@ -230,11 +230,47 @@ class Target:
     raw: str  # as printed
 
 
-Record = Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocTable:
+    """``doc_tables``: every table printed in the document that is not the task table (a list of
+    procedures, a budget, a letterhead drawn as a table), stitched across pages."""
+
+    table: ClassVar[str] = "doc_tables"
+
+    doc_id: str
+    table_no: int  # from 1, in reading order
+    pages: list[int]  # pages it is printed on
+    labels: list[str]  # its first row's texts (the header, when it has one)
+    n_rows: int
+    n_cols: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocTableCell:
+    """``doc_table_cells``: one row per cell of a ``doc_tables`` table, with where it is printed."""
+
+    table: ClassVar[str] = "doc_table_cells"
+
+    doc_id: str
+    table_no: int
+    row_no: int  # from 0 (the first row, usually the header), counted across pages
+    col_no: int  # from 0
+    rowspan: int
+    colspan: int
+    text: str  # as printed, lines joined as in task cells
+    page: int
+    x0: Float32
+    top: Float32
+    x1: Float32
+    bottom: Float32
+
+
+Record = Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target | DocTable | DocTableCell
 
 #: table name -> its record, in the order the tables are listed everywhere
 RECORDS: dict[str, type[Any]] = {
-    cls.table: cls for cls in (Document, Task, TaskCell, LegalRef, TaskUnit, TaskDeadline, Target)
+    cls.table: cls
+    for cls in (Document, Task, TaskCell, LegalRef, TaskUnit, TaskDeadline, Target, DocTable, DocTableCell)
 }
 
 _SCALARS: dict[type, pa.DataType] = {
