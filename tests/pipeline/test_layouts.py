@@ -109,6 +109,7 @@ def test_generator_is_deterministic():
         assert json.loads(json.dumps(plan.gold(), ensure_ascii=False)) == want, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in INDEX if n.endswith(".pdf")])
 def test_gold_words_are_printed_in_the_pdf(name):
     """Each gold cell's words are in the rendered PDF, and the appendix prints no others (pdfplumber)."""
