@@ -338,9 +338,9 @@ def _mention(text: str, g: _Group) -> UnitMention:
     if not _starts_with_any(raw, _PERSON_ROLES):  # a person's role is the unit itself
         cut = _role_cut(raw)
         if cut is not None:
-            unit, note = _trim(text, start, start + cut), _trim(text, start + cut, end)
-            if unit and note:
-                (start, end), note_span = unit, note
+            unit_span, role_span = _trim(text, start, start + cut), _trim(text, start + cut, end)
+            if unit_span and role_span:
+                (start, end), note_span = unit_span, role_span
     written = _Group(start, end, g.head).written(text)
     note = _squash(text[note_span[0] : note_span[1]]) if note_span else None
     return UnitMention(text[start:end], written, start, end, note, note_span, g.label)
@@ -385,10 +385,10 @@ def canonicalize(name: str, ctx: UnitContext | None = None) -> tuple[str, str]:
     """Canonical name and how it was found.
 
     ``alias`` (the dictionary's alias tables and its official agency names with their printed
-    variants: "Sở Lao động, Thương binh và Xã hội" -> "Sở Lao động - Thương binh và Xã hội"), ``document`` (a name or abbreviation the same
-    plan defines), ``abbreviation`` (dictionary abbreviations expanded), ``head`` (an unknown
-    name under a known head word: "Sở Nội vụ"), ``none`` (nothing recognised: a dictionary
-    candidate).
+    variants: "Sở Lao động, Thương binh và Xã hội" -> "Sở Lao động - Thương binh và Xã hội"),
+    ``document`` (a name or abbreviation the same plan defines), ``abbreviation`` (dictionary
+    abbreviations expanded), ``head`` (an unknown name under a known head word: "Phòng Quản lý
+    Bưu chính"), ``none`` (nothing recognised: a dictionary candidate).
     """
     ctx = ctx or UnitContext()
     d = dictionary()

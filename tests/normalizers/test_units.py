@@ -221,31 +221,34 @@ def test_names_the_document_defines_are_marked_document():
 
 # --- the split as a reader splits: properties, own plans, hand splits ------------------------------------------
 
-CELLS = st.lists(
-    st.sampled_from(
-        [
-            "Sở Văn hóa, Thể thao và Du lịch",
-            "UBND cấp huyện",
-            "cấp xã",
-            "Các phòng",
-            "đơn vị",
-            "Tài chính",
-            "Phòng CNTT& TT",
-            "tổng hợp báo cáo",
-            "(chủ trì)",
-            ",",
-            ";",
-            ":",
-            ".",
-            " ",
-            "\n- ",
-            "\n+ ",
-            " và ",
-            " và các ",
-            "–",
-        ]
-    )
-).map("".join) | st.text()
+CELLS = (
+    st.lists(
+        st.sampled_from(
+            [
+                "Sở Văn hóa, Thể thao và Du lịch",
+                "UBND cấp huyện",
+                "cấp xã",
+                "Các phòng",
+                "đơn vị",
+                "Tài chính",
+                "Phòng CNTT& TT",
+                "tổng hợp báo cáo",
+                "(chủ trì)",
+                ",",
+                ";",
+                ":",
+                ".",
+                " ",
+                "\n- ",
+                "\n+ ",
+                " và ",
+                " và các ",
+                "–",
+            ]
+        )
+    ).map("".join)
+    | st.text()
+)
 
 
 def _outside(cell: str, mentions) -> str:
@@ -282,7 +285,9 @@ def test_raw_is_a_slice_and_nothing_is_lost(cell):
     assert all(ch.isspace() or ch in SEPARATOR_CHARS for ch in rest), (cell, rest)
 
 
-KNOWN = sorted({a["name"] for a in dictionary()["agencies"]} | {v for a in dictionary()["agencies"] for v in a.get("aliases", [])})
+KNOWN = sorted(
+    {a["name"] for a in dictionary()["agencies"]} | {v for a in dictionary()["agencies"] for v in a.get("aliases", [])}
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -342,7 +347,7 @@ def split_scores() -> dict[tuple[str, str, str], float]:
 def test_hand_split_f1_per_role():
     cells = _hand_splits()
     assert len(cells) >= 60
-    for (_, source, cell, want) in cells:
+    for _, source, cell, want in cells:
         assert all(raw in cell for raw, _ in want), (source, cell)  # the hand split marks slices too
     scores = split_scores()
     assert all(f1 >= 0.98 for f1 in scores.values()), scores
