@@ -349,6 +349,7 @@ def unit_rows(ctx: DocContext) -> list[TaskUnit]:
                         role=role,
                         position=position,
                         unit_raw=unit.raw,
+                        unit_written=unit.written,
                         unit_name=unit.name,
                         unit_kind=kind,
                         unit_note=unit.note,

@@ -184,8 +184,9 @@ class TaskUnit:
     row_no: int
     role: Role
     position: int  # order of the unit in its cell, from 1
-    unit_raw: str  # as printed
-    unit_name: str  # canonical, abbreviations expanded
+    unit_raw: str  # exactly as printed: a slice of the cell ("CNTT& TT" stays), role phrase cut off
+    unit_written: str  # as written with a shared head distributed ("UBND cấp xã" from "UBND cấp huyện, cấp xã")
+    unit_name: str  # canonical: official name from the dictionary, abbreviations expanded
     unit_kind: UnitKind
     unit_note: str | None  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
     matched: str  # how the name was found: alias, abbreviation, document, head, none
