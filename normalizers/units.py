@@ -313,14 +313,16 @@ def split_units(text: str | None) -> list[UnitMention]:
 
 
 def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of " và " that join two units: before "các …" or a capitalised head word ("Sở Nội vụ và Sở Tư pháp").
+    """Spans of " và " that join two units: before "các …", a capitalised head word ("Sở Nội vụ và Sở Tư pháp")
+    or a known name ("BHXH tỉnh và VPUBND tỉnh").
 
     Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh").
     """
     out = []
     for m in re.finditer(r"\s+và\s+", text[start:end]):
         right = text[start + m.end() : end]
-        if not (right.startswith("các ") or (right[:1].isupper() and _own_head(right))):
+        unit_follows = right[:1].isupper() and (_own_head(right) or _known_prefix_end(right) > 0)
+        if not (right.startswith("các ") or unit_follows):  # "… và VPUBND tỉnh": a known name is a unit too
             continue
         piece_start = start + max(text.rfind(",", start, start + m.start()) + 1 - start, 0)
         trimmed = _trim(text, piece_start, end)
