@@ -56,11 +56,47 @@ def build_grid(page_no: int, cell_boxes: list[BBox], snap: float) -> PageTable:
     return PageTable(page_no, bbox, cols, rows, cells)
 
 
+def _close_open_ends(edges: list[dict], snap: float) -> list[dict]:
+    """A table cut by a page break may leave its last (or first) row open: the column rules run on
+    past the lowest (above the highest) horizontal rule, with no rule to close them (browsers print
+    a row split across pages so). Two or more column rules ending together past the horizontal
+    rules get a closing rule at their end, so the cut row becomes a row of cells and is not lost."""
+    from extractors.sources.pdfium import edge
+
+    hs = [e for e in edges if e["orientation"] == "h"]
+    vs = [e for e in edges if e["orientation"] == "v"]
+    if not hs or len(vs) < 2:
+        return edges
+    lowest, highest = max(e["top"] for e in hs), min(e["top"] for e in hs)
+    extra = []
+    for below in (True, False):
+        ends = [(e["bottom"] if below else e["top"], e) for e in vs]
+        loose = [(y, e) for y, e in ends if (y > lowest + snap if below else y < highest - snap)]
+        for group in _runs(sorted(loose, key=lambda t: t[0]), snap):
+            if len(group) >= 2:
+                y = max(g[0] for g in group) if below else min(g[0] for g in group)
+                x0, x1 = min(g[1]["x0"] for g in group), max(g[1]["x1"] for g in group)
+                extra.append(edge("h", x0, x1, y, y))
+    return edges + extra
+
+
+def _runs(items: list[tuple[float, dict]], tolerance: float) -> list[list[tuple[float, dict]]]:
+    """Items sorted by value, grouped where consecutive values lie within ``tolerance``."""
+    out: list[list[tuple[float, dict]]] = []
+    for item in items:
+        if out and item[0] - out[-1][-1][0] <= tolerance:
+            out[-1].append(item)
+        else:
+            out.append([item])
+    return out
+
+
 def page_tables(page_no: int, edges: list[dict], settings: ExtractSettings) -> list[PageTable]:
     """pdfplumber's lines strategy on a page's ruling edges: merge, intersect, cells, tables."""
     ts = TableSettings.resolve(settings.table_settings)
     edges = [e for e in edges if (e["x1"] - e["x0"] if e["orientation"] == "h" else e["bottom"] - e["top"]) >= 1]
     edges = merge_edges(edges, ts.snap_x_tolerance, ts.snap_y_tolerance, ts.join_x_tolerance, ts.join_y_tolerance)
+    edges = _close_open_ends(edges, settings.snap)
     edges = filter_edges(edges, min_length=ts.edge_min_length)
     points = edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance)
     tables = []
