@@ -182,15 +182,16 @@ class OcrSource:
         rgb = render(page.pdfium, dpi, colour=True)
         gray = scanimage.remove_colour_ink(rgb)
         binary = scanimage.binarise(gray, dpi)
-        rotation = self._orientation(binary, dpi)
-        frame = scanimage.Frame(width, height, dpi, rotation)
-        if rotation:
-            binary = scanimage.rotate(binary, rotation)
-        angle = scanimage.skew_angle(binary)
+        frame = scanimage.Frame(width, height, dpi)
+        angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
         if abs(angle) >= 0.05:
             binary, frame.matrix = scanimage.deskew(binary, angle)
             binary = np.where(binary > 127, 255, 0).astype(np.uint8)
             frame.skew = angle
+        rotation = self._orientation(binary, dpi)
+        if rotation:
+            binary = scanimage.rotate(binary, rotation)
+            frame.rotation = rotation
         edges, lines_mask = image_edges(binary, dpi)
         clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
         words = ocr_words(clean, dpi, self.lang)
@@ -220,15 +221,15 @@ class OcrSource:
         )
 
     def _orientation(self, binary: np.ndarray, dpi: int) -> int:
-        """0, or 90/270 for a page whose text lines run vertically (Tesseract OSD tells which way)."""
-        if not scanimage.lines_are_vertical(binary):
+        """0, or the turn (counter-clockwise degrees) that makes upright a page whose text lines run
+        vertically: Tesseract OSD, or without a confident answer the best-read strip of each turn."""
+        _, rules = image_edges(binary, dpi)
+        if not scanimage.lines_are_vertical(erase(binary, rules)):  # the table's rules run both ways
             return 0
-        small = binary[::2, ::2]
-        found = engine(self.lang).orientation(np.ascontiguousarray(small), dpi // 2)
-        if found is not None and found[0] in (90, 270):
+        found = engine(self.lang).orientation(np.ascontiguousarray(binary[::2, ::2]), dpi // 2)
+        if found is not None and found[1] >= 1.5:
             return found[0]
-        # no OSD data, or it disagrees: try both and keep the more confident reading of a strip
-        return 270 if _strip_conf(binary, 270, dpi, self.lang) > _strip_conf(binary, 90, dpi, self.lang) else 90
+        return max((0, 90, 270), key=lambda r: _strip_conf(binary, r, dpi, self.lang))
 
     def _upside_down(self, words: list[dict], clean: np.ndarray, dpi: int) -> bool:
         """A page read upright gives confident words; a poor reading may be a page turned 180°."""

@@ -91,7 +91,9 @@ class Engine:
         api = self._apis.get(lang)
         if api is None:
             tr = self._tesserocr
-            api = tr.PyTessBaseAPI(path=self._path, lang=lang, oem=tr.OEM.LSTM_ONLY if lang != "osd" else tr.OEM.DEFAULT)
+            api = tr.PyTessBaseAPI(
+                path=self._path, lang=lang, oem=tr.OEM.LSTM_ONLY if lang != "osd" else tr.OEM.DEFAULT
+            )
             self._apis[lang] = api
         return api
 

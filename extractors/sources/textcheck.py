@@ -61,9 +61,7 @@ def vietnamese_plausibility(text: str) -> Plausibility:
     if not words:
         return Plausibility(0, 0.0, 0.0)
     n = len(words)
-    return Plausibility(
-        n, sum(is_syllable(w) for w in words) / n, sum(has_diacritic(w) for w in words) / n
-    )
+    return Plausibility(n, sum(is_syllable(w) for w in words) / n, sum(has_diacritic(w) for w in words) / n)
 
 
 MIN_WORDS = 15  # fewer words: too little to judge (a page number, a signature)
