@@ -14,8 +14,8 @@ _ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 
 
 def fuzzy_label(text: str) -> str:
-    """``"T T"``/``"TĨ"``/``"Tĩ"`` -> ``"TT"``; ``"HI."``/``"IH"``/``"Il."`` -> ``"III."``/``"III"``; ``"( 1 )"`` -> ``"(1)"``.
-    Text that is none of these comes back unchanged."""
+    """``"T T"``/``"TĨ"``/``"Tĩ"`` -> ``"TT"``; ``"HI."``/``"IH"``/``"Il."`` -> ``"III."``/``"III"``;
+    ``"( 1 )"`` -> ``"(1)"``. Text that is none of these comes back unchanged."""
     s = " ".join(text.split())
     compact = s.replace(" ", "")
     if re.fullmatch(r"[TŤ][TĨĩŤ]|STT|S[TŤ][TĨĩ]", compact, flags=re.IGNORECASE) and compact.upper() != compact.lower():
