@@ -65,8 +65,8 @@ def vietnamese_plausibility(text: str) -> Plausibility:
 
 
 MIN_WORDS = 15  # fewer words: too little to judge (a page number, a signature)
-MIN_SYLLABLES = 0.6  # real plans: 0.8-0.95 (abbreviations, numbers and names aside)
-MIN_DIACRITICS = 0.2  # real plans: 0.5-0.7
+MIN_SYLLABLES = 0.6  # real text pages: 0.9-1.0, but a table of codes and names may fall to ~0.55
+MIN_DIACRITICS = 0.2  # real text pages: 0.78-0.9; scanner layers: 0.0-0.3
 
 
 def implausible(text: str, hidden: bool = False) -> str | None:
@@ -75,8 +75,11 @@ def implausible(text: str, hidden: bool = False) -> str | None:
     p = vietnamese_plausibility(text)
     if p.words < MIN_WORDS:
         return None
-    lo_syll, lo_diac = (0.85, 0.35) if hidden else (MIN_SYLLABLES, MIN_DIACRITICS)
-    if p.syllables < lo_syll or p.diacritics < lo_diac:
+    if hidden:  # must be clearly good
+        bad = p.syllables < 0.85 or p.diacritics < 0.35
+    else:  # a visible layer must be clearly bad: no diacritics, or neither syllables nor diacritics
+        bad = p.diacritics < MIN_DIACRITICS or (p.syllables < MIN_SYLLABLES and p.diacritics < 0.4)
+    if bad:
         return (
             f"text layer not plausible Vietnamese ({p.syllables:.0%} syllables, {p.diacritics:.0%} with diacritics"
             f"{', hidden under a page image' if hidden else ''})"
