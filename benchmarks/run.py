@@ -11,6 +11,8 @@ Sections:
 - ``corpus``: N byte-distinct copies of the fixtures with 1 and 2 workers: documents/s, pages/s,
   speed-up, peak RSS per worker.
 - ``long``: a 500-page plan (appendix repeated) vs the 15-page plan: time per page and peak RSS.
+- ``ocr``: CPU seconds per scanned page of the whole pipeline (``tests/fixtures/scans``) vs one plain
+  ``tesseract page.png - -l vie`` pass (``OMP_THREAD_LIMIT=1``) over the same page images, same process.
 
 Results are printed and written to ``benchmarks/results/latest.json``. Timings are never
 asserted in tests; this script is the place to read them.
@@ -170,9 +172,63 @@ def bench_long(pages: int = 500) -> dict:
     }
 
 
+SCANS = ROOT / "tests" / "fixtures" / "scans"
+
+
+def bench_ocr(repeat: int = 1) -> dict:
+    """Per scanned document: our CPU per page (extract, in-process Tesseract) vs the plain CLI's."""
+    import resource
+
+    import pypdfium2 as pdfium
+
+    from extractors import ExtractSettings
+    from extractors.sources.ocr import page_dpi
+    from extractors.sources.tess import engine
+    from extractors.sources.textcheck import page_objects
+    from pipeline.ingest import extract_plan
+
+    def children_cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    out: dict = {"backend": engine("vie").backend}
+    total_ours = total_plain = 0.0
+    for path in sorted(SCANS.glob("*.pdf")):
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = pdfium.PdfDocument(str(path))
+            images = []
+            for i in range(len(pdf)):
+                page = pdf[i]
+                dpi = page_dpi(page_objects(page).image_dpi)
+                png = Path(tmp) / f"p{i}.png"
+                page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L").save(png)
+                images.append(png)
+            n = len(pdf)
+            pdf.close()
+
+            def plain(images=images):
+                env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+                for png in images:
+                    subprocess.run(["tesseract", str(png), "-", "-l", "vie"], check=True, capture_output=True, env=env)
+
+            before = children_cpu()
+            plain()
+            t_plain = children_cpu() - before
+            t_ours = _cpu(lambda path=path: extract_plan(path, ExtractSettings()), repeat)
+        total_ours, total_plain = total_ours + t_ours, total_plain + t_plain
+        out[path.stem] = {
+            "pages": n,
+            "kehoach_cpu_s_per_page": round(t_ours / n, 3),
+            "plain_tesseract_cpu_s_per_page": round(t_plain / n, 3),
+            "ratio": round(t_ours / t_plain, 2),
+        }
+    out["ratio_all"] = round(total_ours / total_plain, 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("sections", nargs="*", default=["pages", "rerun", "long", "corpus"])
+    ap.add_argument("sections", nargs="*", default=["pages", "rerun", "long", "corpus", "ocr"])
     ap.add_argument("--docs", type=int, default=1000, help="synthetic corpus size (default 1000)")
     ap.add_argument("--corpus-dir", type=Path, default=Path(tempfile.gettempdir()) / "kehoach-bench-corpus")
     ap.add_argument("--repeat", type=int, default=3)
@@ -193,6 +249,8 @@ def main(argv: list[str] | None = None) -> None:
             results["corpus"] = bench_corpus(_corpus(make_copies, args.corpus_dir, args.docs))
         elif section == "long":
             results["long"] = bench_long()
+        elif section == "ocr":
+            results["ocr"] = bench_ocr(args.repeat)
         else:
             ap.error(f"unknown section {section}")
         print(f"== {section} ({time.perf_counter() - t:.0f} s)")

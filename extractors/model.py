@@ -97,7 +97,7 @@ class OcrInfo:
 
     reason: str  # what was wrong with the text layer: "no text layer", "unmapped glyphs", ...
     skew: float = 0.0  # degrees the image was turned back to level
-    rotation: int = 0  # 0, 90, 180 or 270: the page's orientation found and undone
+    rotation: int = 0  # 0, 90, 180 or 270: degrees the page image was turned counter-clockwise to be upright
     confidence: float | None = None  # mean Tesseract word confidence (0-100)
 
 
@@ -107,7 +107,9 @@ class PageContent:
 
     ``chars`` and ``edges`` are dictionaries shaped like pdfplumber's own objects (``x0``,
     ``top``, ``x1``, ``bottom``, ``text``, ``fontname``; edges ``orientation`` ``h``/``v``), so
-    every table finder runs on any source. ``retry_cell`` (OCR) reads one cell's box again.
+    every table finder runs on any source. ``retry_cell`` (OCR) reads one cell's box again (its
+    text and confidence); ``to_page`` (OCR of a turned or skewed page) maps a box of the upright
+    image these coordinates are in back to the page's own coordinates.
     """
 
     number: int
@@ -118,7 +120,8 @@ class PageContent:
     source: str  # "pdfium", "pdfminer", "ocr"
     encoding: str | None = None  # legacy encoding converted (tcvn3, vni), None for Unicode
     ocr: OcrInfo | None = None
-    retry_cell: Callable[[BBox], str] | None = None
+    retry_cell: Callable[[BBox], tuple[str, float]] | None = None
+    to_page: Callable[[BBox], BBox] | None = None
 
 
 @dataclass

@@ -24,7 +24,8 @@ from extractors.legacy_text import decode_legacy
 from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
-from extractors.sources.ocr import OcrSource, ocr_available, unusable_text
+from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
+from extractors.sources.textcheck import implausible, page_objects, vector_text, vietnamese_plausibility
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,9 @@ class PdfReader:
             tables = self._tables(content)
             page = build_page(content, tables, self.settings)
             if content.retry_cell is not None:
-                _retry_empty_cells(page, content)
+                _retry_cells(page, content)
+            if content.to_page is not None:
+                _boxes_to_page(page, content)
             return page
         finally:
             handle.close()  # frees the page: memory stays flat on long files
@@ -76,20 +79,39 @@ class PdfReader:
         """The page's characters from the text layer, or from its image when the layer is unusable."""
         content = source.read(page)
         content.chars, content.encoding = decode_legacy(content.chars)
-        reason = self._ocr_reason(content)
-        if reason is not None:
-            return OcrSource().read(page, reason)
+        decision = self._ocr_reason(content, page)
+        if decision is not None:
+            reason, image_dpi = decision
+            return OcrSource().read(page, reason, image_dpi)
         if content.encoding:
             self.encodings.update(content.encoding.split("/"))
         return content
 
-    def _ocr_reason(self, content: PageContent) -> str | None:
+    def _ocr_reason(self, content: PageContent, page: SourcePage) -> tuple[str, float | None] | None:
+        """Why the page must be read from its image (and the resolution of its scan), None when its
+        text layer is good: no text, unmapped glyphs, text drawn as vector paths, or a layer that is
+        not plausible Vietnamese (a scanner's invisible OCR layer under the page image above all)."""
         if self.settings.ocr == "off":
             return None
-        if self.settings.ocr == "force":
-            return "OCR forced by the settings"
-        reason = unusable_text(content.chars)
-        return reason if reason is not None and ocr_available() else None
+        forced = self.settings.ocr == "force"
+        reason = "OCR forced by the settings" if forced else unusable_text(content.chars)
+        objects = None
+        if reason == "no text layer" or forced:
+            objects = page_objects(page.pdfium)
+            if not forced and vector_text(objects):
+                reason = "text drawn as vector paths"
+        elif reason is None:
+            text = _layer_text(content.chars)
+            p = vietnamese_plausibility(text)
+            if p.words and (p.syllables < 0.85 or p.diacritics < 0.35):  # doubtful: is it a scanner's layer?
+                objects = page_objects(page.pdfium)
+                hidden = objects.image_cover > 0.8 and objects.invisible_text > 0.5 * max(objects.text_objects, 1)
+                reason = implausible(text, hidden)
+        if reason is None or not ocr_available():
+            return None
+        if objects is None:
+            objects = page_objects(page.pdfium)
+        return reason, objects.image_dpi if objects.image_cover > 0.5 else None
 
     def _tables(self, content: PageContent) -> list[PageTable]:
         for finder in self.finders:
@@ -101,13 +123,38 @@ class PdfReader:
         return []
 
 
-def _retry_empty_cells(page: RawPage, content: PageContent) -> None:
-    """OCR: a cell the page-level pass left empty is read again from its own crop ("1", "12")."""
+def _retry_cells(page: RawPage, content: PageContent) -> None:
+    """OCR: a cell the page-level pass left empty ("1", "12") or read with a low confidence is read
+    again from its own crop; the second reading is kept when it is more confident."""
     assert content.retry_cell is not None
     for table in page.tables:
         for cell in table.cells:
-            if not cell.lines and (text := content.retry_cell(cell.bbox)):
-                cell.lines = [text]
+            if cell.lines and (cell.confidence is None or cell.confidence >= LOW_CONFIDENCE):
+                continue
+            text, conf = content.retry_cell(cell.bbox)
+            if text and (not cell.lines or conf > (cell.confidence or 0)):
+                cell.lines, cell.confidence = [text], round(conf, 1)
+
+
+def _boxes_to_page(page: RawPage, content: PageContent) -> None:
+    """OCR of a turned or skewed page: cell boxes (stored provenance) back in the page's own coordinates;
+    the grid and the text lines stay in the upright frame the layout was read in."""
+    assert content.to_page is not None
+    for table in page.tables:
+        for cell in table.cells:
+            cell.bbox = content.to_page(cell.bbox)
+
+
+def _layer_text(chars: list[dict]) -> str:
+    """The text layer's characters as text, a line break where a character starts a new line."""
+    out: list[str] = []
+    prev: float | None = None
+    for ch in chars:
+        if prev is not None and abs(ch["top"] - prev) > 2:
+            out.append("\n")
+        out.append(ch["text"])
+        prev = ch["top"]
+    return "".join(out)
 
 
 def _center(obj: dict) -> tuple[float, float]:

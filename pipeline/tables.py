@@ -105,6 +105,13 @@ class Document:
     text_encoding: str | None = None  # unicode, or the legacy encoding converted (tcvn3, vni)
     ocr_pages: list[int] = dataclasses.field(default_factory=list)  # pages read from their image with Tesseract
     ocr_confidence: float | None = None  # mean word confidence of those pages (0-100)
+    # per OCR page, in the order of ocr_pages: why it was OCR'd ("no text layer", "text drawn as vector
+    # paths", "text layer not plausible Vietnamese (…)", …), the turn undone (0/90/180/270, degrees
+    # counter-clockwise), the skew undone (degrees) and the mean word confidence (0-100)
+    ocr_reasons: list[str] = dataclasses.field(default_factory=list)
+    ocr_rotations: list[int] = dataclasses.field(default_factory=list)
+    ocr_skews: list[float] = dataclasses.field(default_factory=list)
+    ocr_page_confidences: list[float | None] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

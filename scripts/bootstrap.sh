@@ -13,6 +13,11 @@ $PYTHON -c 'import venv, ensurepip' 2>/dev/null || need_apt+=("${SYSTEM_PACKAGES
 if ! (command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie); then
   need_apt+=(tesseract-ocr tesseract-ocr-vie)
 fi
+# page orientation (OSD) data, and what pip needs to build tesserocr (in-process Tesseract) from source
+[ -f /usr/share/tesseract-ocr/5/tessdata/osd.traineddata ] || need_apt+=(tesseract-ocr-osd)
+if ! (command -v pkg-config >/dev/null && pkg-config --exists tesseract lept && command -v g++ >/dev/null); then
+  need_apt+=(libtesseract-dev libleptonica-dev pkg-config g++)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing system packages: ${need_apt[*]}" >&2

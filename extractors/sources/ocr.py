@@ -1,12 +1,19 @@
-"""Scanned pages: render, deskew, find the ruled grid in the image, OCR with Tesseract.
+"""Scanned pages: render, clean, turn upright, find the ruled grid in the image, OCR with Tesseract.
+
+    page --render (colour)--> seals removed --> binarised --> orientation (0/90/180/270) --> deskew (±5°)
+         --> rules -> pdfplumber edges; rules erased --> one Tesseract pass (words + boxes + confidences)
 
 The image's table lines become pdfplumber-style edges (so the same table-finding code
 builds the grid) and Tesseract's words become character-like dictionaries (so the same
-cell assignment and assembly run). Word confidences are kept: each cell carries the mean
-confidence of its words, each task row the mean of its cells.
+cell assignment and assembly run), all in the upright image's frame; ``PageContent.to_page``
+maps a box back to the page's own coordinates (stored provenance boxes). A cell that
+comes out empty or with a low confidence is read again from its own crop
+(``retry_cell``). Word confidences are kept: each cell carries the mean confidence of its
+words, each task row the mean of its cells.
 
-Needs the ``tesseract`` binary with Vietnamese data (Debian: ``tesseract-ocr``,
-``tesseract-ocr-vie``) and OpenCV (``opencv-python-headless``, already a camelot dependency).
+Tesseract runs in-process (:mod:`extractors.sources.tess`: ``tesserocr``, one API object per
+worker process) or, without the binding, as the ``tesseract`` binary. Needs Vietnamese data
+(Debian ``tesseract-ocr-vie``; ``tesseract-ocr-osd`` for upside-down/turned pages) and OpenCV.
 """
 
 from __future__ import annotations
@@ -15,23 +22,27 @@ import functools
 import logging
 import shutil
 import subprocess
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from extractors.model import OcrInfo, PageContent
+from extractors.sources import scanimage
 from extractors.sources.pdfium import edge, page_box
+from extractors.sources.tess import Word, engine
 
 log = logging.getLogger(__name__)
 
-DPI = 300
+DPI = 300  # pages without an image (text drawn as paths): rendered at this resolution
+MIN_DPI, MAX_DPI = 200, 300  # scans are read at their own resolution, within these bounds
+LOW_CONFIDENCE = 60.0  # a cell whose words average less is read again from its own crop
 _PUA = range(0xE000, 0xF900)
 
 
 @functools.lru_cache(maxsize=1)
 def ocr_available(lang: str = "vie") -> bool:
+    if engine(lang).backend == "tesserocr":
+        return True
     exe = shutil.which("tesseract")
     if not exe:
         return False
@@ -44,7 +55,8 @@ def ocr_available(lang: str = "vie") -> bool:
 
 def unusable_text(chars: list[dict]) -> str | None:
     """Why a page's text layer cannot be used (None: it can): none at all, or garbage —
-    unmapped glyphs (U+FFFD, "(cid:12)") or private-use code points."""
+    unmapped glyphs (U+FFFD, "(cid:12)") or private-use code points. Whether the text is
+    plausible Vietnamese is :func:`extractors.sources.textcheck.implausible`."""
     if not chars:
         return "no text layer"
     bad = sum(1 for c in chars if c["text"] == "\ufffd" or (c["text"] and ord(c["text"][0]) in _PUA))
@@ -58,51 +70,24 @@ def needs_ocr(chars: list[dict]) -> bool:
     return unusable_text(chars) is not None
 
 
-def render(page, dpi: int = DPI) -> np.ndarray:
-    """The page as a grayscale image (PDFium rendering)."""
-    return np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+def render(page: Any, dpi: int = DPI, colour: bool = False) -> np.ndarray:
+    """The page as a grayscale (or RGB) image (PDFium rendering)."""
+    pil = page.render(scale=dpi / 72, grayscale=not colour).to_pil()
+    return np.asarray(pil.convert("RGB" if colour else "L"))
 
 
-def skew_angle(gray: np.ndarray) -> float:
-    """Skew in degrees from the long horizontal strokes (table rules, text baselines)."""
+def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:
+    """Ruling lines of a binarised image (black ink on white) as pdfplumber edges (points, top-left
+    origin), and their pixel mask."""
     import cv2
 
-    binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    width = gray.shape[1]
-    lines = cv2.HoughLinesP(binary, 1, np.pi / 1800, threshold=200, minLineLength=width // 4, maxLineGap=20)
-    if lines is None:
-        return 0.0
-    angles = []
-    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):  # (N, 1, 4) or (N, 4) by OpenCV version
-        a = np.degrees(np.arctan2(y2 - y1, x2 - x1))
-        if abs(a) < 10:
-            angles.append(a)
-    return float(np.median(angles)) if angles else 0.0
-
-
-def deskew(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    import cv2
-
-    angle = skew_angle(gray)
-    if abs(angle) < 0.05:
-        return gray, 0.0
-    h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    rotated = cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
-    return rotated, angle
-
-
-def image_edges(gray: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:
-    """Ruling lines of the image as pdfplumber edges (points, top-left origin), and their pixel mask."""
-    import cv2
-
-    binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    h, w = binary.shape
+    ink = 255 - binary
+    h, w = ink.shape
     scale = 72 / dpi
     edges = []
-    lines_mask = np.zeros_like(binary)
+    lines_mask = np.zeros_like(ink)
     for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20)))):
-        mask = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         lines_mask = np.maximum(lines_mask, mask)
         n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
         for x, y, bw, bh, _area in stats[1:n]:
@@ -115,104 +100,153 @@ def image_edges(gray: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarra
     return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
 
 
-def erase(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def erase(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """The image with the table's rules painted white: Tesseract's page layout analysis loses the
     words of ruled cells (header labels above all) when the lines are left in."""
-    clean = gray.copy()
+    clean = img.copy()
     clean[mask > 0] = 255
     return clean
 
 
-def ocr_words(gray: np.ndarray, dpi: int = DPI, lang: str = "vie") -> list[dict]:
-    """Tesseract's words (best on an :func:`erase`-d image) as character-like dictionaries
-    (points), each with its confidence."""
-    import cv2
-
-    with tempfile.TemporaryDirectory() as tmp:
-        png = Path(tmp) / "page.png"
-        cv2.imwrite(str(png), gray)
-        tsv = subprocess.run(
-            ["tesseract", str(png), "-", "-l", lang, "--psm", "11", "tsv"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=True,
-        ).stdout
+def word_dicts(words: list[Word], dpi: int) -> list[dict]:
+    """Tesseract's words as character-like dictionaries (points), each with its confidence; one box
+    height per Tesseract line, so a lone "-" or "," sorts into its line, not below it."""
     scale = 72 / dpi
-    rows = [p for p in (line.split("\t") for line in tsv.splitlines()[1:]) if len(p) == 12 and p[11].strip()]
-    # one box height per Tesseract line: a lone "-" or "," must sort into its line, not below it
-    spans: dict[tuple[str, ...], tuple[float, float]] = {}
-    for p in rows:
-        key, top, bottom = tuple(p[1:5]), float(p[7]), float(p[7]) + float(p[9])
-        lo, hi = spans.get(key, (top, bottom))
-        spans[key] = (min(lo, top), max(hi, bottom))
-    words = []
-    for parts in rows:
-        left, _, width, _, conf = (float(v) for v in parts[6:11])
-        top, bottom = spans[tuple(parts[1:5])]
-        height = bottom - top
-        x0, t = left * scale, top * scale
-        words.append(
+    spans: dict[tuple[int, ...], tuple[float, float]] = {}
+    for w in words:
+        lo, hi = spans.get(w.line, (w.top, w.top + w.height))
+        spans[w.line] = (min(lo, w.top), max(hi, w.top + w.height))
+    out = []
+    for w in words:
+        top, bottom = spans[w.line]
+        x0, t, height = w.left * scale, top * scale, (bottom - top) * scale
+        out.append(
             {
-                "text": parts[11].strip(),
+                "text": w.text,
                 "x0": x0,
-                "x1": x0 + width * scale,
+                "x1": x0 + w.width * scale,
                 "top": t,
-                "bottom": t + height * scale,
+                "bottom": t + height,
                 "doctop": t,
-                "width": width * scale,
-                "height": height * scale,
+                "width": w.width * scale,
+                "height": height,
                 "upright": True,
                 "fontname": "OCR",
-                "size": height * scale,
+                "size": height,
                 "object_type": "char",
-                "conf": conf,
+                "conf": w.conf,
             }
         )
-    return words
+    return out
 
 
-def ocr_cell(gray: np.ndarray, bbox: tuple[float, float, float, float], dpi: int = DPI, lang: str = "vie") -> str:
-    """One cell read as a single line (``--psm 7``): short texts page-level OCR tends to drop ("1", "12")."""
+def ocr_words(img: np.ndarray, dpi: int = DPI, lang: str = "vie") -> list[dict]:
+    """Tesseract's words (``--psm 11``; best on an :func:`erase`-d image) as character-like dictionaries."""
+    return word_dicts(engine(lang).words(img, dpi, psm=11), dpi)
+
+
+def ocr_cell(
+    img: np.ndarray, bbox: tuple[float, float, float, float], dpi: int = DPI, lang: str = "vie"
+) -> tuple[str, float]:
+    """One cell read as a single line (``--psm 7``) from its own crop: short texts page-level OCR
+    tends to drop ("1", "12"). Its text and confidence (-1: nothing printed there)."""
     import cv2
 
     k = dpi / 72
     x0, top, x1, bottom = (int(round(v * k)) for v in bbox)
-    crop = gray[max(top + 3, 0) : max(bottom - 3, 0), max(x0 + 3, 0) : max(x1 - 3, 0)]
+    crop = img[max(top + 3, 0) : max(bottom - 3, 0), max(x0 + 3, 0) : max(x1 - 3, 0)]
     if crop.size == 0 or (crop < 128).mean() < 0.002:
-        return ""
+        return "", -1.0
     crop = cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
-    with tempfile.TemporaryDirectory() as tmp:
-        png = Path(tmp) / "cell.png"
-        cv2.imwrite(str(png), crop)
-        out = subprocess.run(
-            ["tesseract", str(png), "-", "-l", lang, "--psm", "7"], capture_output=True, text=True, timeout=60
-        )
-    return " ".join(out.stdout.split())
+    psm = 7 if crop.shape[0] < 3.5 * 0.17 * k * 72 else 6  # several printed lines: a block
+    return engine(lang).line(crop, dpi, psm=psm)
+
+
+def page_dpi(image_dpi: float | None) -> int:
+    if image_dpi is None:
+        return DPI
+    return int(min(max(round(image_dpi), MIN_DPI), MAX_DPI))
 
 
 class OcrSource:
-    """A page read from its image: deskewed, grid from the image's rules, words from Tesseract."""
+    """A page read from its image: seals removed, binarised, upright, grid from the rules, Tesseract's words."""
 
     name = "ocr"
 
-    def __init__(self, dpi: int = DPI, lang: str = "vie"):
+    def __init__(self, dpi: int | None = None, lang: str = "vie"):
         self.dpi, self.lang = dpi, lang
 
-    def read(self, page: Any, reason: str = "forced") -> PageContent:
+    def read(self, page: Any, reason: str = "forced", image_dpi: float | None = None) -> PageContent:
         _, (width, height) = page_box(page.pdfium)
-        gray, angle = deskew(render(page.pdfium, self.dpi))
-        edges, lines_mask = image_edges(gray, self.dpi)
-        clean = erase(gray, lines_mask)  # rules erased once: page words and cell retries both read it
-        words = ocr_words(clean, self.dpi, self.lang)
+        dpi = self.dpi or page_dpi(image_dpi)
+        rgb = render(page.pdfium, dpi, colour=True)
+        gray = scanimage.remove_colour_ink(rgb)
+        binary = scanimage.binarise(gray, dpi)
+        frame = scanimage.Frame(width, height, dpi)
+        angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
+        if abs(angle) >= 0.05:
+            binary, frame.matrix = scanimage.deskew(binary, angle)
+            binary = np.where(binary > 127, 255, 0).astype(np.uint8)
+            frame.skew = angle
+        rotation = self._orientation(binary, dpi)
+        if rotation:
+            binary = scanimage.rotate(binary, rotation)
+            frame.rotation = rotation
+        edges, lines_mask = image_edges(binary, dpi)
+        clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
+        words = ocr_words(clean, dpi, self.lang)
+        if not rotation and self._upside_down(words, clean, dpi):
+            rotation, frame.rotation = 180, 180
+            clean = scanimage.rotate(clean, 180)
+            edges, _ = image_edges(scanimage.rotate(binary, 180), dpi)
+            words = ocr_words(clean, dpi, self.lang)
         confs = [w["conf"] for w in words if w["conf"] >= 0]
-        info = OcrInfo(reason, round(angle, 2), 0, round(sum(confs) / len(confs), 1) if confs else None)
-        log.info("page %d read by OCR (%s; deskewed %.2f°, %d words)", page.number, reason, angle, len(words))
+        info = OcrInfo(reason, round(frame.skew, 2), rotation, round(sum(confs) / len(confs), 1) if confs else None)
+        log.info(
+            "page %d read by OCR at %d dpi (%s; turned %d°, deskewed %.2f°, %d words)",
+            page.number,
+            dpi,
+            reason,
+            rotation,
+            frame.skew,
+            len(words),
+        )
 
-        def retry(bbox: tuple[float, float, float, float]) -> str:
-            return ocr_cell(clean, bbox, self.dpi, self.lang)
+        def retry(bbox: tuple[float, float, float, float]) -> tuple[str, float]:
+            return ocr_cell(clean, bbox, dpi, self.lang)
 
-        return PageContent(page.number, width, height, words, edges, self.name, ocr=info, retry_cell=retry)
+        fw, fh = frame.size
+        return PageContent(
+            page.number, fw, fh, words, edges, self.name, ocr=info, retry_cell=retry, to_page=frame.to_page
+        )
+
+    def _orientation(self, binary: np.ndarray, dpi: int) -> int:
+        """0, or the turn (counter-clockwise degrees) that makes upright a page whose text lines run
+        vertically: Tesseract OSD, or without a confident answer the best-read strip of each turn."""
+        _, rules = image_edges(binary, dpi)
+        if not scanimage.lines_are_vertical(erase(binary, rules)):  # the table's rules run both ways
+            return 0
+        found = engine(self.lang).orientation(np.ascontiguousarray(binary[::2, ::2]), dpi // 2)
+        if found is not None and found[1] >= 1.5:
+            return found[0]
+        return max((0, 90, 270), key=lambda r: _strip_conf(binary, r, dpi, self.lang))
+
+    def _upside_down(self, words: list[dict], clean: np.ndarray, dpi: int) -> bool:
+        """A page read upright gives confident words; a poor reading may be a page turned 180°."""
+        confs = [w["conf"] for w in words if w["conf"] >= 0]
+        if len(confs) >= 20 and sum(confs) / len(confs) >= 55:
+            return False
+        found = engine(self.lang).orientation(np.ascontiguousarray(clean[::2, ::2]), dpi // 2)
+        return found is not None and found[0] == 180 and found[1] >= 2.0
 
     def close(self) -> None:
         pass
+
+
+def _strip_conf(binary: np.ndarray, rotation: int, dpi: int, lang: str) -> float:
+    img = scanimage.rotate(binary, rotation)
+    h = img.shape[0]
+    strip = img[h // 4 : h // 4 + max(h // 6, 50)]
+    words = engine(lang).words(strip, dpi, psm=6)
+    confs = [w.conf for w in words if w.conf >= 0]
+    return sum(confs) / len(confs) if confs else 0.0

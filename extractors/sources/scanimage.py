@@ -1,0 +1,123 @@
+"""A scanned page's image made fit for Tesseract: seals removed, orientation and skew undone, binarised.
+
+Every step keeps the geometry to map a box of the upright image back to the page
+(:class:`Frame`), so what is stored stays in the page's own coordinates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+def remove_colour_ink(rgb: np.ndarray, min_saturation: int = 70) -> np.ndarray:
+    """Grayscale image with coloured ink (red/blue seals, blue signatures) painted white: plan text is
+    black, so any strongly saturated pixel is a stamp or a pen over it."""
+    rgb16 = rgb.astype(np.int16)
+    sat = rgb16.max(axis=2) - rgb16.min(axis=2)
+    gray = (0.299 * rgb16[..., 0] + 0.587 * rgb16[..., 1] + 0.114 * rgb16[..., 2]).astype(np.uint8)
+    gray[sat >= min_saturation] = 255
+    return gray
+
+
+def binarise(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Black text on white (0/255): the background (uneven light, paper tone) estimated by a large
+    closing and divided out, then Otsu's threshold."""
+    import cv2
+
+    k = max(15, int(dpi / 8)) | 1  # wider than any stroke, narrower than the light's gradient
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k // 4 | 1, k // 4 | 1)))
+    bg = cv2.resize(bg, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    norm = cv2.divide(gray, np.maximum(bg, 1), scale=255)
+    return cv2.threshold(norm, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def lines_are_vertical(binary: np.ndarray) -> bool:
+    """Do the page's text lines run top to bottom (a page turned 90°)? Projection profiles of a
+    small copy: text lines make the profile across them jagged, the one along them smooth."""
+    import cv2
+
+    small = cv2.resize(255 - binary, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA).astype(np.float32)
+    # long rules would dominate both profiles: drop rows/columns that are mostly ink
+    rows, cols = small.mean(axis=1), small.mean(axis=0)
+    rows = np.where(rows > 0.5 * 255, 0, rows)
+    cols = np.where(cols > 0.5 * 255, 0, cols)
+
+    def jag(profile: np.ndarray) -> float:
+        return float(np.abs(np.diff(profile)).sum() / (profile.sum() + 1e-6))
+
+    return jag(cols) > 1.3 * jag(rows)
+
+
+def skew_angle(binary: np.ndarray, max_angle: float = 5.0) -> float:
+    """Skew in degrees (positive: the page must turn counter-clockwise) from the long horizontal
+    strokes (table rules, text baselines), within ±``max_angle``: a Hough transform over that range
+    of angles only, on a half-size copy."""
+    import cv2
+
+    ink = cv2.resize(255 - binary, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    ink = cv2.threshold(ink, 64, 255, cv2.THRESH_BINARY)[1]
+    width = ink.shape[1]
+    step = np.pi / 3600  # 0.05°
+    lo, hi = np.radians(90 - max_angle), np.radians(90 + max_angle)
+    lines = cv2.HoughLines(ink, 1, step, threshold=max(width // 4, 50), min_theta=lo, max_theta=hi)
+    if lines is None:
+        return 0.0
+    thetas = np.asarray(lines).reshape(-1, 2)[:25, 1]  # the strongest first
+    return float(np.degrees(np.median(thetas)) - 90)
+
+
+@dataclass
+class Frame:
+    """How the upright image relates to the page: first ``skew`` (degrees counter-clockwise about the
+    centre of the rendered page, matrix ``matrix``), then ``rotation`` (degrees counter-clockwise, a
+    multiple of 90)."""
+
+    page_w: float  # page size in points
+    page_h: float
+    dpi: int
+    rotation: int = 0
+    skew: float = 0.0
+    matrix: np.ndarray | None = None  # 2x3 deskew matrix (pixels of the rendered page)
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """The upright image's size in points."""
+        return (self.page_h, self.page_w) if self.rotation % 180 else (self.page_w, self.page_h)
+
+    def to_page(self, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        """A box of the upright image (points) as a box of the page (points, top-left origin)."""
+        import cv2
+
+        x0, top, x1, bottom = bbox
+        pts = np.array([[x0, top], [x1, top], [x0, bottom], [x1, bottom]], dtype=np.float64)
+        pw, ph = self.page_w, self.page_h
+        # np.rot90 by r maps a page point (x, y) to: 90: (y, W - x); 180: (W - x, H - y); 270: (H - y, x)
+        if self.rotation == 90:
+            pts = np.stack([pw - pts[:, 1], pts[:, 0]], axis=1)
+        elif self.rotation == 180:
+            pts = np.stack([pw - pts[:, 0], ph - pts[:, 1]], axis=1)
+        elif self.rotation == 270:
+            pts = np.stack([pts[:, 1], ph - pts[:, 0]], axis=1)
+        if self.matrix is not None:
+            k = self.dpi / 72
+            inv = cv2.invertAffineTransform(self.matrix)
+            pts = ((pts * k) @ inv[:, :2].T + inv[:, 2]) / k
+        xs, ys = pts[:, 0], pts[:, 1]
+        return (float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max()))
+
+
+def rotate(img: np.ndarray, rotation: int) -> np.ndarray:
+    """``img`` turned counter-clockwise by ``rotation`` degrees (a multiple of 90)."""
+    return np.ascontiguousarray(np.rot90(img, (rotation // 90) % 4))
+
+
+def deskew(img: np.ndarray, angle: float, border: int = 255) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` turned by ``angle`` degrees about its centre, and the 2x3 matrix that did it."""
+    import cv2
+
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=border), m

@@ -1,0 +1,119 @@
+"""OCR's pieces: which pages need OCR (syllable grammar, diacritics, vector text), page geometry, image cleaning,
+the in-process engine. Small images only: the scans themselves are scored in tests/pipeline/test_scans.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extractors.sources import scanimage
+from extractors.sources.textcheck import implausible, is_syllable, vietnamese_plausibility
+from tests.conftest import ROOT
+
+REAL = ROOT.parent / "shared" / "real"
+
+
+@pytest.mark.parametrize("word", ["Cộng", "HÒA", "xã", "nghĩa", "khuyến", "người", "Quý", "tỉnh", "giữa", "thuyền"])
+def test_vietnamese_syllables(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["Hcok", "xA", "HQI", "CHiJ", "VIPT", "tvtrNu", "hoàá", "UBND"])
+def test_not_vietnamese_syllables(word):
+    assert not is_syllable(word)
+
+
+def test_scanner_garbage_layer_is_not_plausible_and_real_text_is():
+    good = (
+        "Thực hiện Quyết định số 2697/QĐ-UBND ngày 23/12/2022 của Ủy ban nhân dân tỉnh về việc ban hành "
+        "Kế hoạch cải cách hành chính nhà nước tỉnh Sơn La năm 2023, Sở Thông tin và Truyền thông xây dựng"
+    )
+    bad = (
+        "UBND THANH PHO DA NANG CONG Hcok xA HQI CHiJ NGHiA VIVT NAM SO GIAO DVC vA DA TAO Dc 1p - Ty do - "
+        "Hph phtic V/v bao dam Tiep nhan hQ so thu tuc hanh chinh trén dja ban thanh ph6"
+    )
+    assert implausible(good) is None and implausible(good, hidden=True) is None
+    assert "not plausible Vietnamese" in (implausible(bad) or "")
+    assert implausible("Trang 3") is None  # too short to judge
+    p = vietnamese_plausibility(good)
+    assert p.syllables > 0.85 and p.diacritics > 0.5
+
+
+def test_frame_maps_boxes_back_to_the_page():
+    """A box of the upright image of a page turned 90°/180°/270° lands where it is printed on the page."""
+    page_w, page_h, dpi = 200.0, 300.0, 72
+    page = np.full((300, 200), 255, np.uint8)
+    page[10:20, 150:190] = 0  # a mark near the top right corner of the page
+    for rotation in (0, 90, 180, 270):
+        upright = scanimage.rotate(page, rotation)
+        ys, xs = np.nonzero(upright < 128)
+        box = (float(xs.min()), float(ys.min()), float(xs.max() + 1), float(ys.max() + 1))
+        frame = scanimage.Frame(page_w, page_h, dpi, rotation)
+        assert frame.to_page(box) == pytest.approx((150, 10, 190, 20)), rotation
+
+
+def test_skew_is_found_and_undone():
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (1200, 900), 255)
+    d = ImageDraw.Draw(img)
+    for y in range(100, 800, 60):
+        d.line((80, y, 1120, y), fill=0, width=3)
+    for angle in (-3.0, 1.2, 4.0):
+        binary = scanimage.binarise(np.asarray(img.rotate(angle, fillcolor=255)), 150)
+        found = scanimage.skew_angle(binary)
+        assert found == pytest.approx(-angle, abs=0.15)
+
+
+def test_red_seal_and_blue_ink_are_removed_black_text_kept():
+    rgb = np.full((50, 50, 3), 255, np.uint8)
+    rgb[5:10, 5:40] = (200, 30, 40)  # seal
+    rgb[20:25, 5:40] = (30, 40, 170)  # signature
+    rgb[35:40, 5:40] = (20, 20, 20)  # text
+    gray = scanimage.remove_colour_ink(rgb)
+    assert gray[7, 20] == 255 and gray[22, 20] == 255 and gray[37, 20] < 50
+
+
+def test_uneven_light_binarises_to_clean_text():
+    grad = np.linspace(150, 255, 400, dtype=np.float32)[None, :].repeat(300, axis=0)
+    img = grad.copy()
+    img[100:110, 20:380] -= 120  # one dark stroke across the light's gradient
+    binary = scanimage.binarise(np.clip(img, 0, 255).astype(np.uint8), 150)
+    assert (binary[100:110, 30:370] == 0).mean() > 0.95
+    assert (binary[150:, :] == 255).mean() > 0.99
+
+
+@pytest.mark.slow
+def test_engine_reads_a_line_in_process():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from extractors.sources.ocr import ocr_available
+    from extractors.sources.tess import engine
+
+    if not ocr_available():
+        pytest.skip("tesseract-ocr-vie not installed")
+    img = Image.new("L", (900, 120), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 48)
+    ImageDraw.Draw(img).text((20, 30), "Cải cách hành chính", font=font, fill=0)
+    e = engine("vie")
+    text, conf = e.line(np.asarray(img), 200)
+    assert text == "Cải cách hành chính" and conf > 70
+    words = e.words(np.asarray(img), 200)
+    assert [w.text for w in words] == ["Cải", "cách", "hành", "chính"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["12_", "25_", "27_"])
+def test_real_scanner_layers_are_ignored(name):
+    """Real scans with a garbage OCR layer: OCR'd, and the letterhead read with its diacritics."""
+    from extractors.reader import read_pdf
+    from extractors.settings import ExtractSettings
+    from extractors.sources.ocr import ocr_available
+
+    files = sorted(REAL.glob(f"{name}*.pdf")) if REAL.exists() else []
+    if not files or not ocr_available():
+        pytest.skip("real documents or tesseract not available")
+    page = read_pdf(str(files[0]), ExtractSettings(), pages=[1]).pages[0]
+    assert page.ocr_info is not None and "not plausible Vietnamese" in page.ocr_info.reason
+    text = " ".join(ln.text for ln in page.lines)
+    assert "XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.upper()
