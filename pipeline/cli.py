@@ -498,6 +498,42 @@ def correct_cmd(
     )
 
 
+@command("review")
+def review_cmd(
+    out: OutOpt = Path("data/processed"),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to bind; other than 127.0.0.1 exposes the app.")] = "127.0.0.1",
+    read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no correction can be saved.")] = False,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the browser at the app.")] = True,
+) -> None:
+    """A local web app: every row beside its page, flagged rows highlighted, cells corrected in place.
+
+    Corrections made there are the same as `kehoach correct`'s (DIR/corrections/). Stop it with Ctrl-C.
+
+    Example: kehoach review --out data/processed
+    """
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from pipeline.query import connect
+    from pipeline.review.app import create_app
+
+    connect(out).close()  # no database: say so now, not in the browser
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach this address can read "
+            "the documents" + ("" if read_only else " and save corrections (consider --read-only)"),
+            soft_wrap=True,
+        )
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    err.print(f"kehoach review: {url} (Ctrl-C to stop)")
+    if browser:
+        threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    uvicorn.run(create_app(out, read_only=read_only), host=host, port=port, log_level="warning")
+
+
 @command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
