@@ -13,6 +13,10 @@ $PYTHON -c 'import venv, ensurepip' 2>/dev/null || need_apt+=("${SYSTEM_PACKAGES
 if ! (command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx vie); then
   need_apt+=(tesseract-ocr tesseract-ocr-vie)
 fi
+# kehoach review's browser test: Debian's Chromium and its driver (Selenium; no browser download)
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  need_apt+=(chromium chromium-driver)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing system packages: ${need_apt[*]}" >&2

@@ -91,7 +91,8 @@ def _int(value: str | None, default: int | None = None) -> int | None:
 async def documents(request: Request) -> Response:
     rv: Review = request.app.state.review
     q = request.query_params
-    where, args = ["true"], []
+    where: list[str] = ["true"]
+    args: list[Any] = []
     if q.get("province"):
         where.append("d.province = ?")
         args.append(q["province"])
