@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from extractors import ExtractSettings
+from pipeline.corrections import CorrectionError
 from pipeline.ingest import RunSummary, discover, ingest, reextract
 from pipeline.query import QueryError
 from pipeline.records import DocResult
@@ -49,6 +50,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     StoreError,
     QueryError,
     ScoringError,
+    CorrectionError,
     FileNotFoundError,
     ValueError,
     RuntimeError,
@@ -405,6 +407,131 @@ def status_cmd(
     out_console.print(table)
     for f in info["failures"]:
         out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
+    _print_corrections(out)
+
+
+def _print_corrections(out: Path) -> None:
+    """Corrections by state, and every conflict with both values (never silently dropped)."""
+    from pipeline import corrections
+
+    summary = corrections.summary(out)
+    if not summary["by_state"] and not summary["unattached"]:
+        return
+    states = ", ".join(f"{k} {v}" for k, v in sorted(summary["by_state"].items()))
+    out_console.print(f"corrections: {states or 'none stored'}")
+    for c in summary["conflicts"]:
+        where = f"row {c['row_no']} (tt {c['tt']!r}) {c['field'] or c['action']}" if c["row_no"] else c["field"]
+        out_console.print(
+            f"  [yellow]conflict[/yellow] {c['file_name']} {where}: extracted now {c['current_value']!r}, "
+            f"corrected {c['new_value']!r} (was {c['old_value']!r} when corrected by {c['author']})",
+            soft_wrap=True,
+        )
+    for c in summary["unattached"]:
+        out_console.print(
+            f"  [yellow]unattached[/yellow] {c.correction_id}: {c.file_name} is no longer stored", soft_wrap=True
+        )
+
+
+@command("correct")
+def correct_cmd(
+    doc: Annotated[str, typer.Argument(help="The document: its doc_id or file name.")],
+    row: Annotated[int | None, typer.Argument(help="Row number (tasks.row_no).")] = None,
+    field: Annotated[
+        str | None, typer.Argument(help="tasks column: task, lead_text (or lead), deadline_text, tt…")
+    ] = None,
+    value: Annotated[str | None, typer.Argument(help="The corrected value ('' for an empty cell).")] = None,
+    out: OutOpt = Path("data/processed"),
+    not_a_task: Annotated[bool, typer.Option("--not-a-task", help="The row is not a task: leave it out.")] = False,
+    verified: Annotated[bool, typer.Option("--verified", help="The row is right as extracted.")] = False,
+    fact: Annotated[
+        tuple[str, str] | None,
+        typer.Option("--fact", help="Correct a document fact: --fact province 'Lào Cai'.", metavar="FIELD VALUE"),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Who corrects (default: the OS user).")] = None,
+    note: Annotated[str | None, typer.Option(help="Why, or the source of the correct value.")] = None,
+) -> None:
+    """Correct a cell, a row or a document fact; the correction is kept across re-extractions.
+
+    The correction is appended to DIR/corrections/ (never rewritten by an extraction), the
+    document's tables are recomputed from the corrected text and DuckDB is refreshed. After a
+    re-extraction each correction is applied again, superseded (the extractor now gives the value)
+    or a conflict (listed by `kehoach status`).
+
+    Examples:
+
+      kehoach correct backan-stttt-cchc-2023.pdf 13 lead_text "Văn phòng Sở"
+
+      kehoach correct 3f2a9c0d1e2b4a5c 7 --not-a-task --note "heading row"
+
+      kehoach correct plan.pdf 4 --verified
+
+      kehoach correct plan.pdf --fact province "Lào Cai"
+    """
+    from pipeline import corrections
+    from pipeline.tables import CorrectionAction
+
+    chosen = [n for n, on in (("--not-a-task", not_a_task), ("--verified", verified), ("--fact", fact)) if on]
+    if len(chosen) > 1:
+        raise CliError(f"choose one of {', '.join(chosen)}")
+    if fact:
+        if row is not None:
+            raise CliError("--fact corrects the document: give no ROW")
+        entry = corrections.make(
+            out, doc, CorrectionAction.FACT, field=fact[0], value=fact[1], author=author, note=note
+        )
+    elif not_a_task or verified:
+        if row is None or field is not None:
+            raise CliError(f"{chosen[0]} needs DOC ROW and nothing more")
+        action = CorrectionAction.NOT_A_TASK if not_a_task else CorrectionAction.VERIFIED
+        entry = corrections.make(out, doc, action, row_no=row, author=author, note=note)
+    else:
+        if row is None or field is None or value is None:
+            raise CliError("give DOC ROW FIELD VALUE (or --not-a-task, --verified, --fact FIELD VALUE)")
+        entry = corrections.make(
+            out, doc, CorrectionAction.SET, row_no=row, field=field, value=value, author=author, note=note
+        )
+    where = f"row {entry.row_no} " if entry.row_no is not None else ""
+    out_console.print(
+        f"{entry.file_name}: {where}{entry.field or entry.action.value}: {entry.old_value!r} -> "
+        f"{entry.new_value!r} ({entry.correction_id})",
+        soft_wrap=True,
+    )
+
+
+@command("review")
+def review_cmd(
+    out: OutOpt = Path("data/processed"),
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    host: Annotated[str, typer.Option(help="Address to bind; other than 127.0.0.1 exposes the app.")] = "127.0.0.1",
+    read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no correction can be saved.")] = False,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the browser at the app.")] = True,
+) -> None:
+    """A local web app: every row beside its page, flagged rows highlighted, cells corrected in place.
+
+    Corrections made there are the same as `kehoach correct`'s (DIR/corrections/). Stop it with Ctrl-C.
+
+    Example: kehoach review --out data/processed
+    """
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from pipeline.query import connect
+    from pipeline.review.app import create_app
+
+    connect(out).close()  # no database: say so now, not in the browser
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(
+            f"[yellow]warning:[/yellow] listening on {host}: anyone who can reach this address can read "
+            "the documents" + ("" if read_only else " and save corrections (consider --read-only)"),
+            soft_wrap=True,
+        )
+    url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
+    err.print(f"kehoach review: {url} (Ctrl-C to stop)")
+    if browser:
+        threading.Timer(1.0, lambda: webbrowser.open(url)).start()
+    uvicorn.run(create_app(out, read_only=read_only), host=host, port=port, log_level="warning")
 
 
 @command("eval")

@@ -9,7 +9,10 @@ Points (all in the single writer process, :mod:`pipeline.store`):
 ``after-document``
     a document's ``documents`` file is written (the document is committed);
 ``before-duckdb-commit``
-    the DuckDB rebuild has inserted every table but has not committed.
+    the DuckDB rebuild has inserted every table but has not committed;
+``correction-before-rename``
+    a correction's log entry is written and fsynced under its temporary name, not yet renamed
+    (:mod:`pipeline.corrections`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import os
 import signal
 
 ENV = "KEHOACH_FAULT"
-POINTS = ("after-tables", "after-document", "before-duckdb-commit")
+POINTS = ("after-tables", "after-document", "before-duckdb-commit", "correction-before-rename")
 
 _seen: dict[str, int] = {}
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from extractors import EXTRACTOR_VERSION, ExtractSettings
 from normalizers.text import nfc
-from pipeline import store
+from pipeline import corrections, store
 from pipeline.executors import default_jobs, make_executor
 from pipeline.files import file_sha256
 from pipeline.records import DocResult, base_document, doc_id_for
@@ -227,6 +227,7 @@ def ingest(
         on_plan(len(todo), len(skipped))
     args = ((str(j.path), j.given, asdict(settings), timeout, j.sha) for j in todo)
     for (_, given, *_), result in runner.map_unordered(run_job, args):
+        corrections.apply_to_result(out, result)  # the log's corrections of this document, re-evaluated
         store.write_document(out, result)
         result.release_rows()  # committed: keep only the document record, so a long batch's memory stays flat
         old = replaces.get(given)

@@ -23,12 +23,16 @@ from normalizers.legal_refs import find_legal_refs
 from normalizers.targets import find_targets, target_sections
 from normalizers.text import nfc, slug
 from normalizers.units import Unit, dictionary_version, normalize_units, unit_context
+from pipeline import quality
 from pipeline.tables import (
     RECORDS,
+    BodyLine,
+    Correction,
     DeadlineKind,
     DocTable,
     DocTableCell,
     Document,
+    ExtractedTask,
     LegalRef,
     Role,
     Status,
@@ -65,6 +69,7 @@ class TableRows:
     """The rows one document contributes to each table but ``documents``; field names are table names."""
 
     tasks: list[Task] = field(default_factory=list)
+    tasks_extracted: list[ExtractedTask] = field(default_factory=list)
     task_cells: list[TaskCell] = field(default_factory=list)
     legal_refs: list[LegalRef] = field(default_factory=list)
     task_units: list[TaskUnit] = field(default_factory=list)
@@ -72,6 +77,8 @@ class TableRows:
     targets: list[Target] = field(default_factory=list)
     doc_tables: list[DocTable] = field(default_factory=list)
     doc_table_cells: list[DocTableCell] = field(default_factory=list)
+    body_lines: list[BodyLine] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
 
     def items(self) -> Iterator[tuple[type[Any], Sequence[Any]]]:
         """``(record class, records)`` of each table, in table order."""
@@ -107,10 +114,14 @@ class DocResult:
 
 @dataclass(frozen=True, slots=True)
 class DocContext:
-    """What every row builder reads: one document's record, its extraction, its tasks and body text."""
+    """What every row builder reads: one document's record, its extraction, its tasks and body text.
+
+    ``extraction`` is None when the context is rebuilt from stored tables (``pipeline.corrections``):
+    the normalizers need only the document, the tasks and the body lines.
+    """
 
     document: Document
-    extraction: Extraction
+    extraction: Extraction | None
     tasks: list[Task]
     body_lines: list[str]  # the plan's lines outside tables, in reading order, page numbers left out
     body_text: str  # those lines joined as in cells
@@ -125,31 +136,45 @@ def doc_context(document: Document, ex: Extraction) -> DocContext:
     return DocContext(document, ex, _tasks(document.doc_id, ex), lines, join_lines(lines))
 
 
+def stored_context(document: Document, tasks: list[Task], lines: Sequence[str]) -> DocContext:
+    """A context rebuilt from stored rows (no extraction): enough for :func:`normalized_rows`."""
+    return DocContext(document, None, tasks, list(lines), join_lines(list(lines)))
+
+
 def table_rows(ctx: DocContext) -> TableRows:
-    """Every table's rows for one document."""
+    """Every table's rows for one document (``corrections`` empty: :mod:`pipeline.corrections` fills it)."""
     return TableRows(
         tasks=ctx.tasks,
+        tasks_extracted=[ExtractedTask.of(t) for t in ctx.tasks],
         task_cells=cell_rows(ctx),
-        legal_refs=legal_ref_rows(ctx),
-        task_units=unit_rows(ctx),
-        task_deadlines=deadline_rows(ctx),
-        targets=target_rows(ctx),
         doc_tables=doc_table_rows(ctx),
         doc_table_cells=doc_table_cell_rows(ctx),
+        body_lines=body_line_rows(ctx),
+        **normalized_rows(ctx),
     )
+
+
+def normalized_rows(ctx: DocContext) -> dict[str, Any]:
+    """The tables computed from the tasks' text (and the body): recomputed when a task is corrected."""
+    return {
+        "legal_refs": legal_ref_rows(ctx),
+        "task_units": unit_rows(ctx),
+        "task_deadlines": deadline_rows(ctx),
+        "targets": target_rows(ctx),
+    }
 
 
 def doc_table_rows(ctx: DocContext) -> list[DocTable]:
     """The document's other tables (not the task table), one record each."""
     return [
         DocTable(doc_id=ctx.doc_id, table_no=t.number, pages=t.pages, labels=t.labels, n_rows=t.n_rows, n_cols=t.n_cols)
-        for t in ctx.extraction.others
+        for t in (ctx.extraction.others if ctx.extraction else [])
     ]
 
 
 def doc_table_cell_rows(ctx: DocContext) -> list[DocTableCell]:
     out = []
-    for t in ctx.extraction.others:
+    for t in ctx.extraction.others if ctx.extraction else []:
         for c in t.cells:
             x0, top, x1, bottom = c.bbox
             out.append(
@@ -233,6 +258,7 @@ def document_row(base: Document, ex: Extraction) -> Document:
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
         cross_checked_pages=ex.cross_checked,
         columns=[label for layout in ex.layouts[:1] for label in layout.labels],
+        quality=quality.quality(quality.row_flags(ex)) if ex.rows else None,
         status=status,
         error=error,
     )
@@ -240,10 +266,14 @@ def document_row(base: Document, ex: Extraction) -> Document:
 
 def _tasks(doc_id: str, ex: Extraction) -> list[Task]:
     present = {name for layout in ex.layouts for name in layout.fields if name}
-    return [_task(doc_id, row_no, row, present) for row_no, row in enumerate(ex.rows, start=1)]
+    flags = quality.row_flags(ex)
+    return [
+        _task(doc_id, row_no, row, present, row_flags)
+        for row_no, (row, row_flags) in enumerate(zip(ex.rows, flags, strict=True), start=1)
+    ]
 
 
-def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> Task:
+def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str], flags: list[str]) -> Task:
     texts: dict[str, str | None] = {}
     for name in FIELDS:
         logical = row.cells.get(name)
@@ -261,12 +291,15 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str]) -> Task:
         page_end=max(row.pages),
         extra={k: join_lines(v.lines) for k, v in row.extra.items()} or None,
         ocr_confidence=_mean([f.confidence for c in row.cells.values() for f in c.fragments]),
+        flags=flags,
         **texts,
     )
 
 
 def cell_rows(ctx: DocContext) -> list[TaskCell]:
     """Rows of ``task_cells`` (provenance): one per fragment of each cell, row numbers as in ``tasks``."""
+    if ctx.extraction is None:
+        raise ValueError("task_cells need the extraction (they are kept as stored when a task is corrected)")
     out: list[TaskCell] = []
     for row_no, row in enumerate(ctx.extraction.rows, start=1):
         for name, logical in list(row.cells.items()) + [(f"extra:{k}", v) for k, v in row.extra.items()]:
@@ -299,6 +332,15 @@ def body_lines(ex: Extraction) -> list[str]:
     return [ln.text for page in ex.raw.pages for ln in page.lines if not ln.text.strip().isdigit()]
 
 
+def body_line_rows(ctx: DocContext) -> list[BodyLine]:
+    """Rows of ``body_lines``: :func:`body_lines` with their pages (what a rebuilt context reads)."""
+    if ctx.extraction is None:
+        return [BodyLine(doc_id=ctx.doc_id, line_no=i, page=0, text=t) for i, t in enumerate(ctx.body_lines, 1)]
+    lines = [(page.number, ln.text) for page in ctx.extraction.raw.pages for ln in page.lines]
+    kept = [(p, t) for p, t in lines if not t.strip().isdigit()]
+    return [BodyLine(doc_id=ctx.doc_id, line_no=i, page=p, text=t) for i, (p, t) in enumerate(kept, start=1)]
+
+
 def legal_ref_rows(ctx: DocContext) -> list[LegalRef]:
     """One row per citation: the body's (row_no null), then each task cell's."""
     sources: list[tuple[int | None, str | None, str]] = [(None, None, ctx.body_text)]
@@ -307,7 +349,7 @@ def legal_ref_rows(ctx: DocContext) -> list[LegalRef]:
             cell = task.text(column)
             if cell:
                 sources.append((task.row_no, column, cell))
-    own = re.sub(r"\s+", "", ctx.extraction.facts.number or "")
+    own = re.sub(r"\s+", "", ctx.document.number or "")
     out: list[LegalRef] = []
     for row_no, where, text in sources:
         for ref in find_legal_refs(text):

@@ -54,6 +54,24 @@ class UnitKind(StrEnum):
     OTHER = "other"
 
 
+class CorrectionState(StrEnum):
+    """``corrections.state``: what became of a correction at the last extraction (``pipeline.corrections``)."""
+
+    APPLIED = "applied"  # the row still held the value it replaced: the corrected value is in ``tasks``
+    SUPERSEDED = "superseded"  # the extractor now gives the corrected value itself
+    CONFLICT = "conflict"  # the extractor now gives a third value (or the row is gone): a person must look
+    OVERRIDDEN = "overridden"  # a later correction of the same cell (or fact) took its place
+
+
+class CorrectionAction(StrEnum):
+    """``corrections.action``: what a correction does."""
+
+    SET = "set"  # a cell of ``tasks`` gets ``new_value``
+    NOT_A_TASK = "not_a_task"  # the row is not a task: left out of ``tasks`` (kept in ``tasks_extracted``)
+    VERIFIED = "verified"  # a person checked the row as extracted: it leaves the review queue
+    FACT = "fact"  # a document fact (``documents`` column) gets ``new_value``
+
+
 class DeadlineKind(StrEnum):
     """``task_deadlines.kind`` (``normalizers.deadlines.KINDS``)."""
 
@@ -112,6 +130,7 @@ class Document:
     ocr_rotations: list[int] = dataclasses.field(default_factory=list)
     ocr_skews: list[float] = dataclasses.field(default_factory=list)
     ocr_page_confidences: list[float | None] = dataclasses.field(default_factory=list)
+    quality: dict[str, float] | None = None  # flag code -> rows flagged; flagged_rows, flagged_share (0-1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -138,11 +157,26 @@ class Task:
     page_end: int | None = None
     extra: dict[str, str] | None = None  # columns the contract has no name for: header label -> text
     ocr_confidence: float | None = None  # OCR pages: mean word confidence of the row's cells
+    flags: list[str] = dataclasses.field(default_factory=list)  # quality codes (pipeline.quality.CODES)
 
     def text(self, column: str) -> str | None:
         """The value of a text column by its contract name (``lead_text``, ``objective``…)."""
         value = getattr(self, column)
         return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractedTask(Task):
+    """``tasks_extracted``: the rows of ``tasks`` as the extractor gave them, before any correction."""
+
+    table: ClassVar[str] = "tasks_extracted"
+
+    @classmethod
+    def of(cls, task: Task) -> ExtractedTask:
+        return cls(**{f.name: getattr(task, f.name) for f in dataclasses.fields(Task)})
+
+    def as_task(self) -> Task:
+        return Task(**{f.name: getattr(self, f.name) for f in dataclasses.fields(Task)})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -273,12 +307,77 @@ class DocTableCell:
     bottom: Float32
 
 
-Record = Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target | DocTable | DocTableCell
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BodyLine:
+    """``body_lines``: the plan's lines outside tables, in reading order (what the body's normalizers read)."""
+
+    table: ClassVar[str] = "body_lines"
+
+    doc_id: str
+    line_no: int  # from 1
+    page: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Correction:
+    """``corrections``: the append-only log of ``DIR/corrections/`` with what became of each entry.
+
+    The log (one JSON file per correction) is the truth; this table is rebuilt from it at every
+    extraction of the document and by ``kehoach correct``.
+    """
+
+    table: ClassVar[str] = "corrections"
+
+    correction_id: str  # time-ordered unique id, also the log file's name
+    doc_id: str  # the document it was made on
+    sha256: str  # that document's file
+    file_name: str | None
+    source_path: str | None
+    action: CorrectionAction
+    row_no: int | None  # null for a document fact
+    tt: str | None  # the row's number as printed when the correction was made
+    field: str | None  # tasks column (set) or documents column (fact); null for not_a_task / verified
+    old_value: str | None  # the extracted value it replaces (verified / not_a_task: the row's task text)
+    new_value: str | None
+    author: str | None
+    created_at: datetime | None  # UTC
+    note: str | None
+    state: CorrectionState = CorrectionState.CONFLICT
+    current_value: str | None = None  # the extractor's value at the last extraction (differs in a conflict)
+
+
+Record = (
+    Document
+    | Task
+    | TaskCell
+    | LegalRef
+    | TaskUnit
+    | TaskDeadline
+    | Target
+    | DocTable
+    | DocTableCell
+    | BodyLine
+    | Correction
+)
 
 #: table name -> its record, in the order the tables are listed everywhere
 RECORDS: dict[str, type[Any]] = {
     cls.table: cls
-    for cls in (Document, Task, TaskCell, LegalRef, TaskUnit, TaskDeadline, Target, DocTable, DocTableCell)
+    for cls in (
+        Document,
+        Task,
+        ExtractedTask,
+        TaskCell,
+        LegalRef,
+        TaskUnit,
+        TaskDeadline,
+        Target,
+        DocTable,
+        DocTableCell,
+        BodyLine,
+        Correction,
+    )
 }
 
 _SCALARS: dict[type, pa.DataType] = {
@@ -341,6 +440,26 @@ def to_table(cls: type[Any], records: Sequence[Any]) -> pa.Table:
             raise TypeError(f"a {type(r).__name__} record is not a row of {cls.table}")
     data = {name: [_plain(getattr(r, name)) for r in records] for name in names}
     return pa.Table.from_pydict(data, schema=schema_of(cls))
+
+
+def from_table(cls: type[Any], table: pa.Table) -> list[Any]:
+    """The inverse of :func:`to_table`: stored rows back into records (maps to dicts, enums to their class)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    schema = schema_of(cls)
+    fix: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        base = [a for a in typing.get_args(hint) if a is not type(None)] if typing.get_origin(hint) else [hint]
+        if pa.types.is_map(schema.field(f.name).type):
+            fix[f.name] = lambda v: dict(v) if v is not None else None
+        elif len(base) == 1 and isinstance(base[0], type) and issubclass(base[0], enum.StrEnum):
+            fix[f.name] = lambda v, e=base[0]: e(v) if v is not None else None
+    names = set(columns_of(cls))
+    out = []
+    for row in table.to_pylist():
+        values = {k: (fix[k](v) if k in fix else v) for k, v in row.items() if k in names}
+        out.append(cls(**values))
+    return out
 
 
 def _plain(value: Any) -> Any:

@@ -29,7 +29,15 @@ from functools import lru_cache
 from normalizers.admin import OTHER_AREA, province_merger, reform_areas
 from normalizers.text import DASH_CHARS
 
-VIEWS = ("v_tasks", "v_section_mix", "v_unit_load", "v_deadline_calendar", "v_shared_refs", "v_targets")
+VIEWS = (
+    "v_tasks",
+    "v_section_mix",
+    "v_unit_load",
+    "v_deadline_calendar",
+    "v_shared_refs",
+    "v_targets",
+    "v_review_queue",
+)
 
 
 def _quote(s: str) -> str:
@@ -132,6 +140,26 @@ VIEW_SQL = {
         FROM targets g JOIN documents d USING (doc_id)
         LEFT JOIN tasks t ON t.doc_id = g.doc_id AND t.row_no = g.row_no""",
 }
+
+
+def _review_queue() -> str:
+    """Flagged rows not yet verified, most doubtful first: the sum of their flags' weights (``pipeline.quality``)."""
+    from pipeline.quality import WEIGHTS
+
+    weight = " + ".join(
+        f"(CASE WHEN list_contains(t.flags, {_quote(c)}) THEN {w} ELSE 0 END)" for c, w in WEIGHTS.items()
+    )
+    return f"""
+        SELECT d.province, d.file_name, t.doc_id, t.row_no, t.tt, t.page_start, t.page_end, t.flags,
+               {weight} AS doubt, t.task, t.lead_text
+        FROM tasks t JOIN documents d USING (doc_id)
+        WHERE len(t.flags) > 0
+          AND NOT EXISTS (SELECT 1 FROM corrections c WHERE c.doc_id = t.doc_id AND c.row_no = t.row_no
+                          AND c.action = 'verified' AND c.state = 'applied')
+        ORDER BY doubt DESC, len(t.flags) DESC, d.file_name, t.row_no"""
+
+
+VIEW_SQL["v_review_queue"] = _review_queue()
 
 
 def create(con) -> None:

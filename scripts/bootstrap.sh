@@ -18,6 +18,10 @@ fi
 if ! (command -v pkg-config >/dev/null && pkg-config --exists tesseract lept && command -v g++ >/dev/null); then
   need_apt+=(libtesseract-dev libleptonica-dev pkg-config g++)
 fi
+# kehoach review's browser test: Debian's Chromium and its driver (Selenium; no browser download)
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  need_apt+=(chromium chromium-driver)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
     echo "bootstrap: installing system packages: ${need_apt[*]}" >&2
