@@ -28,6 +28,7 @@ from extractors.model import (
     TableLayout,
     TaskRow,
 )
+from extractors.ocr_text import fuzzy_label, section_numeral
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,18 @@ def _map_by_position(table: PageTable, layout: _Columns) -> _Columns | None:
         fields.append(layout.fields[best])
         labels.append(layout.labels[best])
     return _Columns(fields, labels, [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)])
+
+
+def _ocr_numeral(tt: str, rest: list[GridCell], n_cols: int) -> str:
+    """An OCR'd TT cell: a section's numeral when the rest of the row is a capitalised title reaching
+    the last column (strokes read as digits: "1" is "I" there), else its OCR noise folded."""
+    last = rest[-1] if rest else None
+    title = _cell_text(last) if last is not None else ""
+    if last is not None and last.col + last.colspan == n_cols and title.isupper():
+        numeral = section_numeral(tt)
+        if numeral:
+            return numeral
+    return fuzzy_label(tt)
 
 
 def _fields(columns: _Columns) -> list[str]:
@@ -247,11 +260,17 @@ class Assembler:
     def _heading(self, table: PageTable, r: int, cols: _Columns) -> tuple[str | None, str] | None:
         own = [c for c in table.row_cells(r) if c.row == r and not c.empty]
         if len(own) == 1 and own[0].colspan >= max(2, table.n_cols // 2):
-            return section_heading(_cell_text(own[0]))
+            text = _cell_text(own[0])
+            if own[0].confidence is not None:  # read by OCR: the numeral before the title may be misread
+                first, _, rest_text = text.partition(" ")
+                text = f"{fuzzy_label(first)} {rest_text}".strip() if rest_text else text
+            return section_heading(text)
         tt_col = cols.fields.index("tt") if "tt" in cols.fields else None
         if tt_col is None or not own or own[0].col > tt_col or own[0].col + own[0].colspan <= tt_col:
             return None
         tt, rest = _cell_text(own[0]), own[1:]
+        if own[0].confidence is not None:  # read by OCR: "II" may come out "Il", "H", "IH" or "11"
+            tt = _ocr_numeral(tt, rest, table.n_cols)
         if is_roman(tt):  # "I │ CẢI CÁCH THỂ CHẾ", "I │ CH.VT │ VĂN THƯ, LƯU TRỮ": the title is the widest text
             title = max((_cell_text(c) for c in rest), key=len, default="")
             return roman_code(tt), title

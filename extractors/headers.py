@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.ocr_text import stroke_shape
 from normalizers.text import fold
 
 # (field, keywords matched as whole words/phrases in the folded label)
@@ -26,6 +27,7 @@ _RULES: list[tuple[str, tuple[str, ...]]] = [
     ("note", ("ghi chu",)),
 ]
 _TT_LABELS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "t t"}
+_TT_SHAPES = {stroke_shape(x) for x in ("tt", "stt")}
 # "1 - Mục tiêu", "(1) Mục tiêu", "1. Mục tiêu": the numbering is not part of the label.
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?\s*[-.:)]?\s+")
 
@@ -47,7 +49,7 @@ def field_match(label: str) -> tuple[str, tuple[int, int, int]] | None:
     key = header_key(label)
     if not key:
         return None
-    if key in _TT_LABELS:
+    if key in _TT_LABELS or (len(key) <= 5 and stroke_shape(key) in _TT_SHAPES):  # OCR: "STT" read "SIL"
         return "tt", (0, 0, len(key))
     for rank, (name, words) in enumerate(_RULES):
         for k, w in enumerate(words):

@@ -28,3 +28,40 @@ def fuzzy_label(text: str) -> str:
         if len(roman) <= 4 and _ROMAN.match(roman):
             return roman + m.group(2)
     return text
+
+
+#: glyphs a scan blurs into one vertical stroke: "STT" comes out "SIL", "S1T", "ST1"
+_STROKES = str.maketrans({c: "i" for c in "tilj1|!íìĩ"})
+
+
+def stroke_shape(key: str) -> str:
+    """A folded label with its one-stroke letters made one: equal shapes are the same short label."""
+    return key.replace(" ", "").translate(_STROKES)
+
+
+_QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([IVXlH1|!U]{1,4})(?=\s*[/,.;:)–-]|\s|$)")
+_ARABIC_QUARTER = {"1": "I", "2": "II", "3": "III", "4": "IV"}
+
+
+def fix_ocr_line(line: str) -> str:
+    """Corrections that are certain in an OCR'd line of an administrative plan: a quarter is written
+    in roman numerals, so "Quý IH/2022" is "Quý III/2022" and "Quý 1/2022" is "Quý I/2022"."""
+
+    def quarter(m: re.Match[str]) -> str:
+        token = m.group(3)
+        roman = _ARABIC_QUARTER.get(token) or fuzzy_label(token if re.search(r"[IVX]", token) else "I" + token[1:])
+        if not re.fullmatch(r"I{1,3}|IV", roman):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{roman}"
+
+    return _QUARTER.sub(quarter, line)
+
+
+def section_numeral(text: str) -> str | None:
+    """An OCR'd TT cell of a row that reads as a section row (a capitalised title across the row):
+    the roman numeral it stands for, strokes included ("1" -> "I", "11" -> "II", "IH" -> "III")."""
+    compact = text.replace(" ", "").rstrip(".")
+    if re.fullmatch(r"[1l|!I]{1,3}", compact):
+        return "I" * len(compact)
+    fixed = fuzzy_label(compact)
+    return fixed if _ROMAN.match(fixed) else None

@@ -22,6 +22,7 @@ from pdfplumber.utils import cluster_objects, extract_text
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
 from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
+from extractors.ocr_text import fix_ocr_line
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
@@ -69,6 +70,8 @@ class PdfReader:
             page = build_page(content, tables, self.settings)
             if content.retry_cell is not None:
                 _retry_cells(page, content)
+            if content.source == "ocr":
+                _fix_ocr_cells(page)
             if content.to_page is not None:
                 _boxes_to_page(page, content)
             return page
@@ -134,6 +137,13 @@ def _retry_cells(page: RawPage, content: PageContent) -> None:
             text, conf = content.retry_cell(cell.bbox)
             if text and (not cell.lines or conf > (cell.confidence or 0)):
                 cell.lines, cell.confidence = [text], round(conf, 1)
+
+
+def _fix_ocr_cells(page: RawPage) -> None:
+    """OCR'd cell text with the misreadings that are certain corrected ("Quý IH/2022")."""
+    for table in page.tables:
+        for cell in table.cells:
+            cell.lines = [fix_ocr_line(line) for line in cell.lines]
 
 
 def _boxes_to_page(page: RawPage, content: PageContent) -> None:

@@ -145,6 +145,11 @@ def ocr_words(img: np.ndarray, dpi: int = DPI, lang: str = "vie") -> list[dict]:
     return word_dicts(engine(lang).words(img, dpi, psm=11), dpi)
 
 
+#: a cell this narrow (points) holds a row number ("1", "12", "IV", "a)"), never a sentence
+NARROW_CELL = 45.0
+ROW_NUMBER_CHARS = "0123456789IVXL.)abcdđe"
+
+
 def ocr_cell(
     img: np.ndarray, bbox: tuple[float, float, float, float], dpi: int = DPI, lang: str = "vie"
 ) -> tuple[str, float]:
@@ -159,7 +164,16 @@ def ocr_cell(
         return "", -1.0
     crop = cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     psm = 7 if crop.shape[0] < 3.5 * 0.17 * k * 72 else 6  # several printed lines: a block
-    return engine(lang).line(crop, dpi, psm=psm)
+    text, conf = engine(lang).line(crop, dpi, psm=psm)
+    if text or x1 - x0 > NARROW_CELL * k:
+        return text, conf
+    # A narrow column is the row number's: a lone "1" or "IV" that line reading drops is read as
+    # one word, then one character, from the characters a row number is made of.
+    for single in (8, 10):
+        text, conf = engine(lang).line(crop, dpi, psm=single, whitelist=ROW_NUMBER_CHARS)
+        if text:
+            return text, conf
+    return "", -1.0
 
 
 def page_dpi(image_dpi: float | None) -> int:

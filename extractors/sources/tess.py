@@ -114,14 +114,20 @@ class Engine:
             return parse_tsv(api.GetTSVText(0))
         return parse_tsv(_cli(gray, ["-l", self.lang, "--psm", str(psm), "--dpi", str(dpi), "tsv"]))
 
-    def line(self, gray: np.ndarray, dpi: int, psm: int = 7) -> tuple[str, float]:
-        """The image read as one text line: its text and mean confidence (-1 when nothing was read)."""
+    def line(self, gray: np.ndarray, dpi: int, psm: int = 7, whitelist: str = "") -> tuple[str, float]:
+        """The image read as one text line: its text and mean confidence (-1 when nothing was read).
+        ``whitelist``: the only characters it may read (a row number: digits, numerals, "a)")."""
         if self.backend == "tesserocr":
             api = self._api(self.lang)
-            self._set(api, gray, psm, dpi)
-            text = " ".join(api.GetUTF8Text().split())
-            return text, float(api.MeanTextConf()) if text else -1.0
-        words = parse_tsv(_cli(gray, ["-l", self.lang, "--psm", str(psm), "--dpi", str(dpi), "tsv"]))
+            api.SetVariable("tessedit_char_whitelist", whitelist)
+            try:
+                self._set(api, gray, psm, dpi)
+                text = " ".join(api.GetUTF8Text().split())
+                return text, float(api.MeanTextConf()) if text else -1.0
+            finally:
+                api.SetVariable("tessedit_char_whitelist", "")
+        extra = ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
+        words = parse_tsv(_cli(gray, ["-l", self.lang, "--psm", str(psm), "--dpi", str(dpi), *extra, "tsv"]))
         confs = [w.conf for w in words if w.conf >= 0]
         return " ".join(w.text for w in words), (sum(confs) / len(confs) if confs else -1.0)
 

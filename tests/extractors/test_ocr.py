@@ -117,3 +117,34 @@ def test_real_scanner_layers_are_ignored(name):
     assert page.ocr_info is not None and "not plausible Vietnamese" in page.ocr_info.reason
     text = " ".join(ln.text for ln in page.lines)
     assert "XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.upper()
+
+
+@pytest.mark.parametrize(
+    ("line", "want"),
+    [
+        ("Quý IH/2022", "Quý III/2022"),
+        ("Quý 1/2022", "Quý I/2022"),
+        ("Trước quý Il/2023", "Trước quý II/2023"),
+        ("Quý IV/2024", "Quý IV/2024"),
+        ("Quý 5/2022", "Quý 5/2022"),  # no fifth quarter: left as read
+        ("Báo cáo 1/2022", "Báo cáo 1/2022"),
+    ],
+)
+def test_certain_ocr_misreadings_are_corrected(line, want):
+    from extractors.ocr_text import fix_ocr_line
+
+    assert fix_ocr_line(line) == want
+
+
+def test_tt_header_read_as_strokes_is_still_tt():
+    from extractors.headers import field_for
+
+    assert field_for("SIL") == field_for("S1T") == field_for("STT") == "tt"
+    assert field_for("Sở") is None
+
+
+def test_section_numeral_from_strokes():
+    from extractors.ocr_text import section_numeral
+
+    assert section_numeral("1") == "I" and section_numeral("11") == "II" and section_numeral("IH") == "III"
+    assert section_numeral("4") is None
