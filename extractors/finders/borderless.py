@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
 MAX_HEADER_LINES = 9
+HEADER_PITCH = 1.6  # font sizes: lines further apart are not one header's (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
 #: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them.
@@ -69,6 +70,10 @@ class _Line:
         return " ".join(w["text"] for w in self.words)
 
     @property
+    def size(self) -> float:
+        return statistics.median(float(w.get("size") or (w["bottom"] - w["top"])) for w in self.words)
+
+    @property
     def bold(self) -> bool:
         return sum(len(w["text"]) for w in self.words if _bold(w)) > 0.5 * sum(len(w["text"]) for w in self.words)
 
@@ -79,7 +84,7 @@ def _bold(word: dict) -> bool:
 
 def _words(chars: list[dict], settings: ExtractSettings) -> list[dict]:
     return extract_words(
-        chars, x_tolerance=settings.x_tolerance * 2, y_tolerance=settings.y_tolerance, extra_attrs=["fontname"]
+        chars, x_tolerance=settings.x_tolerance * 2, y_tolerance=settings.y_tolerance, extra_attrs=["fontname", "size"]
     )
 
 
@@ -172,8 +177,7 @@ def _ends_header(window: list[_Line], nxt: _Line) -> bool:
         return True
     if all(ln.bold for ln in window) and not nxt.bold:
         return True
-    height = max(ln.bottom - ln.top for ln in window)
-    return nxt.top - window[-1].bottom > 2 * height
+    return nxt.top - window[-1].top > HEADER_PITCH * max(ln.size for ln in window)
 
 
 def _find_header(lines: list[_Line]) -> _Header | None:
@@ -256,6 +260,8 @@ def _wcol(edges: list[float], w: dict) -> int:
 # ---------------------------------------------------------------------------------------- headings
 def _heading_like(line: _Line) -> bool:
     first = line.words[0]["text"]
+    if is_column_number_row([w["text"] for w in line.words]):
+        return False
     rest = " ".join(w["text"] for w in line.words[1:])
     if line.bold:
         return True
@@ -542,13 +548,13 @@ def _pieces(lines: list[_CLine], tops: list[float], end: float, pitch: float, to
         while hi < len(tops) and not taken[hi]:
             hi += 1
         gap = pitch - (block[0].bottom - block[0].top)
-        for ra in range(lo, a + 1):
-            for rb in range(b, hi + 1):
-                above = block[0].top - bounds[ra]
-                below = bounds[rb] - gap - block[-1].bottom
-                cost = abs(above - below)
-                if best_cost is None or cost < best_cost - 0.5:
-                    best, best_cost = (ra, rb), cost
+        spans = sorted(((ra, rb) for ra in range(lo, a + 1) for rb in range(b, hi + 1)), key=lambda s: s[1] - s[0])
+        for ra, rb in spans:  # the smallest span that centres the block; a wider one must centre it clearly better
+            above = block[0].top - bounds[ra]
+            below = bounds[rb] - gap - block[-1].bottom
+            cost = abs(above - below)
+            if best_cost is None or cost < best_cost - 0.5 * pitch:
+                best, best_cost = (ra, rb), cost
         for r in range(best[0], best[1]):
             taken[r] = True
         result.append((best[0], best[1], text))
