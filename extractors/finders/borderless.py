@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
 MAX_HEADER_LINES = 9
-HEADER_PITCH = 1.6  # font sizes: lines further apart are not one header's (the title above it)
+HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
 #: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them.
@@ -70,10 +70,6 @@ class _Line:
         return " ".join(w["text"] for w in self.words)
 
     @property
-    def size(self) -> float:
-        return statistics.median(float(w.get("size") or (w["bottom"] - w["top"])) for w in self.words)
-
-    @property
     def bold(self) -> bool:
         return sum(len(w["text"]) for w in self.words if _bold(w)) > 0.5 * sum(len(w["text"]) for w in self.words)
 
@@ -84,7 +80,7 @@ def _bold(word: dict) -> bool:
 
 def _words(chars: list[dict], settings: ExtractSettings) -> list[dict]:
     return extract_words(
-        chars, x_tolerance=settings.x_tolerance * 2, y_tolerance=settings.y_tolerance, extra_attrs=["fontname", "size"]
+        chars, x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance, extra_attrs=["fontname"]
     )
 
 
@@ -175,9 +171,10 @@ def _ends_header(window: list[_Line], nxt: _Line) -> bool:
         return True
     if is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(nxt)]):
         return True
-    if all(ln.bold for ln in window) and not nxt.bold:
+    if nxt.bold != window[-1].bold:
         return True
-    return nxt.top - window[-1].top > HEADER_PITCH * max(ln.size for ln in window)
+    height = statistics.median(ln.bottom - ln.top for ln in window)
+    return nxt.top - window[-1].bottom > HEADER_GAP * height
 
 
 def _find_header(lines: list[_Line]) -> _Header | None:
