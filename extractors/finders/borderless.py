@@ -126,6 +126,8 @@ class _Header:
 
 def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
     chunks = [(j, c) for j in range(i, i + k) for c in _chunks(lines[j])]
+    if any(_TT.match(" ".join(w["text"] for w in c)) or is_roman(c[0]["text"]) for _, c in chunks):
+        return None  # a row number: body text, not a header
     spans = [_span(c) for _, c in chunks]
     groups_idx = set()
     for a, (ja, _) in enumerate(chunks):
