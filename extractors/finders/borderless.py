@@ -384,7 +384,9 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[
     return tops
 
 
-def _grid(page_no: int, header: _Header | None, body: list[_Line], layout: Columns, settings: ExtractSettings) -> PageTable:
+def _grid(
+    page_no: int, header: _Header | None, body: list[_Line], layout: Columns, settings: ExtractSettings
+) -> PageTable:
     edges = layout.edges
     n_cols = len(edges) - 1
     cells: list[GridCell] = []
@@ -415,7 +417,12 @@ def _grid(page_no: int, header: _Header | None, body: list[_Line], layout: Colum
     for ln in body:
         if _heading_like(ln) and (_heading_start(ln) or not _spread(ln, edges, layout)):
             flush()
-            if rows and rows[-1].heading is not None and not _heading_start(ln) and ln.top - rows[-1].heading.bottom < pitch:
+            if (
+                rows
+                and rows[-1].heading is not None
+                and not _heading_start(ln)
+                and ln.top - rows[-1].heading.bottom < pitch
+            ):
                 rows[-1].extra.append(ln)  # a heading wrapped over two lines
             else:
                 rows.append(_Row(ln.top - 0.5, ln))
@@ -423,7 +430,14 @@ def _grid(page_no: int, header: _Header | None, body: list[_Line], layout: Colum
             run.append(ln)
     flush()
     if not rows:
-        return PageTable(page_no, (edges[0], row_edges[0] if row_edges else 0, edges[-1], row_edges[-1] if row_edges else 0), list(edges), row_edges or [0, 0], cells, kind="borderless")
+        return PageTable(
+            page_no,
+            (edges[0], row_edges[0] if row_edges else 0, edges[-1], row_edges[-1] if row_edges else 0),
+            list(edges),
+            row_edges or [0, 0],
+            cells,
+            kind="borderless",
+        )
 
     bottom = max(ln.bottom for ln in body) + 1
     row_edges.extend(r.top - 1 for r in rows)
@@ -490,15 +504,17 @@ def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]
     merged[-1][1].extend(ln.text for ln in row.extra)
     out = []
     y0, y1 = row_edges[r], row_edges[r + 1]
-    for k, (c, text) in enumerate(merged):
+    for k, (c, parts) in enumerate(merged):
         end = merged[k + 1][0] if k + 1 < len(merged) else n_cols
         if k == 0 and c > 0:
             c = 0
-        out.append(GridCell(r, c, 1, end - c, (edges[c], y0, edges[end], y1), text))
+        out.append(GridCell(r, c, 1, end - c, (edges[c], y0, edges[end], y1), parts))
     return out
 
 
-def _pieces(lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0) -> list[tuple[int, int, list[str]]]:
+def _pieces(
+    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0
+) -> list[tuple[int, int, list[str]]]:
     """A column's cells in one run of rows: (first row, last row + 1, lines).
 
     A block of lines at the column's leading that runs on, in lower case, past the next row's top
