@@ -1,4 +1,4 @@
-.PHONY: run test lint bench bench-quick fixtures-layouts
+.PHONY: run test lint bench bench-quick fixtures-layouts fixtures-borderless
 run:
 	bash scripts/run.sh
 test:
@@ -14,3 +14,6 @@ bench-quick:
 # Regenerate the committed layout test set (tests/fixtures/layouts/set; LibreOffice and Chromium, about 2 minutes).
 fixtures-layouts:
 	.venv/bin/python -m tests.fixtures.layouts.generate --out tests/fixtures/layouts/set --count 34 --seed 1
+# Regenerate the borderless layout set (tests/fixtures/layouts/borderless: 28 PDFs, top-aligned and centred merges).
+fixtures-borderless:
+	.venv/bin/python -m tests.fixtures.layouts.borderless.make

@@ -1,36 +1,52 @@
 """Task tables drawn without ruling lines, rebuilt as a grid from the text's own geometry.
 
-- header: up to three consecutive lines whose gap-separated chunks read as a task-table
-  header (same synonyms as ruled tables); a chunk lying over two lower chunks is a group
-  label ("Cơ quan thực hiện" over "Chủ trì | Phối hợp");
-- columns: between two header columns, the x where fewest body words cross (the
-  whitespace "river"), nearest the midpoint;
-- rows: a new row where the TT column prints a number or a roman numeral, else where the
-  vertical gap is clearly wider than the line spacing; a line spanning the columns that
-  starts with a roman numeral is a section row;
-- merged cells: a column's text block that runs on, at normal line spacing, past the next
-  row's first line belongs to the row it starts in and spans the rows it covers.
+- header: the block of consecutive lines (however many) whose chunks, grouped by x-overlap into
+  labels, read as a task-table header (:func:`extractors.headers.looks_like_header`); a chunk
+  lying over two chunks that do not overlap each other is a group label ("Cơ quan thực hiện"
+  over "Chủ trì | Phối hợp"); a bold header ends at the first line that is not bold;
+- columns: between two header labels, the widest white-space river of the body (the x where
+  fewest body words cross), so a word gap inside a wide column never becomes an edge; carried
+  to the next pages and re-fitted there to that page's rivers;
+- headings: a bold line (or a roman-numbered capitalised one) is a section or group row, its
+  words kept in the columns they start in so :mod:`extractors.headings` classifies it as on a
+  ruled table;
+- rows: per column, the text blocks (lines at the column's leading); a row starts where blocks
+  start, in two columns or in one column with nothing crossing that line (a centred merged
+  cell prints between the lines of its neighbours) and no neighbour carrying a sentence on in
+  lower case across it; an empty TT cell does not matter;
+- merged cells: a block running on into the next row's band (in lower case), or a block that
+  does not start at its row's top (vertically centred), is one cell spanning the rows it
+  covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
+  cell under a filled one joins it only in a column where merges are seen.
 
-The result is an ordinary :class:`PageTable`, so the assembly stage (header mapping,
-sections, page-break continuation, fill-down of merged cells) is shared with ruled tables.
+The result is an ordinary :class:`PageTable` whose cells hold their text (``kind="borderless"``),
+so the assembly (header mapping, sections, page-break continuation) is shared with ruled tables.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors.finders import ReadState
-from extractors.headers import field_for, looks_like_header
-from extractors.headings import is_roman
+from extractors.headers import field_for, is_column_number_row, looks_like_header
+from extractors.headings import GROUP_NUMBER, is_roman
 from extractors.model import GridCell, PageContent, PageTable
 from extractors.settings import ExtractSettings
 
+log = logging.getLogger(__name__)
+
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
-_TT = re.compile(r"^\d{1,3}[.)]?$")
+MAX_HEADER_LINES = 9
+HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
+_TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
+_PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
+#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them.
+MERGE_FIELDS = {"objective", "task"}
 
 
 @dataclass
@@ -40,6 +56,7 @@ class Columns:
     edges: list[float]
     tt: int | None
     fields: list[str | None]
+    merging: set[int] = field(default_factory=set)  # columns where a merged cell was seen
 
 
 @dataclass
@@ -52,14 +69,31 @@ class _Line:
     def text(self) -> str:
         return " ".join(w["text"] for w in self.words)
 
+    @property
+    def bold(self) -> bool:
+        return sum(len(w["text"]) for w in self.words if _bold(w)) > 0.5 * sum(len(w["text"]) for w in self.words)
 
-def _lines(chars: list[dict], settings: ExtractSettings) -> list[_Line]:
-    words = extract_words(chars, x_tolerance=settings.x_tolerance * 2, y_tolerance=settings.y_tolerance)
+
+def _bold(word: dict) -> bool:
+    return "bold" in str(word.get("fontname", "")).lower()
+
+
+def _words(chars: list[dict], settings: ExtractSettings) -> list[dict]:
+    return extract_words(
+        chars, x_tolerance=settings.x_tolerance, y_tolerance=settings.y_tolerance, extra_attrs=["fontname"]
+    )
+
+
+def _group_lines(words: list[dict], tolerance: float) -> list[_Line]:
     out = []
-    for group in cluster_objects(words, "top", settings.y_tolerance):
+    for group in cluster_objects(words, "top", tolerance):
         group.sort(key=lambda w: w["x0"])
         out.append(_Line(min(w["top"] for w in group), max(w["bottom"] for w in group), group))
     return sorted(out, key=lambda ln: ln.top)
+
+
+def _lines(chars: list[dict], settings: ExtractSettings) -> list[_Line]:
+    return _group_lines(_words(chars, settings), settings.y_tolerance)
 
 
 def _chunks(line: _Line) -> list[list[dict]]:
@@ -79,6 +113,7 @@ def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return min(a[1], b[1]) - max(a[0], b[0]) > 0
 
 
+# ------------------------------------------------------------------------------------------ header
 @dataclass
 class _Header:
     first: int  # index of its first line
@@ -91,21 +126,27 @@ class _Header:
 
 def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
     chunks = [(j, c) for j in range(i, i + k) for c in _chunks(lines[j])]
+    if any(_TT.match(" ".join(w["text"] for w in c)) or is_roman(c[0]["text"]) for _, c in chunks):
+        return None  # a row number: body text, not a header
     spans = [_span(c) for _, c in chunks]
     groups_idx = set()
     for a, (ja, _) in enumerate(chunks):
         below = [b for b, (jb, _) in enumerate(chunks) if jb > ja and _overlap(spans[a], spans[b])]
-        if len({chunks[b][0] for b in below}) == 1 and len(below) >= 2:
+        apart = any(not _overlap(spans[b], spans[c]) for b in below for c in below)
+        if len(below) >= 2 and apart:
             groups_idx.add(a)
     cols: list[list[int]] = []
     for a in range(len(chunks)):
         if a in groups_idx:
             continue
-        home = next((col for col in cols if any(_overlap(spans[a], spans[b]) for b in col)), None)
-        if home is None:
+        homes = [col for col in cols if any(_overlap(spans[a], spans[b]) for b in col)]
+        if not homes:
             cols.append([a])
-        else:
-            home.append(a)
+            continue
+        for other in homes[1:]:
+            homes[0].extend(other)
+            cols.remove(other)
+        homes[0].append(a)
     cols.sort(key=lambda col: min(spans[a][0] for a in col))
     columns = []
     for col in cols:
@@ -117,24 +158,37 @@ def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
     groups = []
     for a in groups_idx:
         covered = [n for n, c in enumerate(columns) if _overlap(spans[a], (c[0], c[1]))]
+        if len(covered) > 3:
+            return None  # a title over the whole table, not a group label
         if covered:
             groups.append((covered[0], covered[-1] + 1, " ".join(w["text"] for w in chunks[a][1])))
-    return _Header(i, k, columns, groups, lines[i].top - 1, lines[i + k - 1].bottom + 1)
+    return _Header(i, k, columns, sorted(groups), lines[i].top - 1, lines[i + k - 1].bottom + 1)
+
+
+def _ends_header(window: list[_Line], nxt: _Line) -> bool:
+    """The line after a header window is body: a row number, the "(1) (2)" row, a section, or plain
+    text under a bold header, or a gap wider than two lines."""
+    first = nxt.words[0]["text"]
+    if _TT.match(first) or is_roman(first) or _PART.match(first):
+        return True
+    if is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(nxt)]):
+        return True
+    if nxt.bold != window[-1].bold:
+        return True
+    height = statistics.median(ln.bottom - ln.top for ln in window)
+    return nxt.top - window[-1].bottom > HEADER_GAP * height
 
 
 def _find_header(lines: list[_Line]) -> _Header | None:
-    """The first header on the page: the window (start, depth) naming the most known fields.
-
-    Its first line must print at least two separate labels, so a centred title above the
-    table ("CÁC NHIỆM VỤ …", which names a field too) never starts it; deeper windows win ties,
-    taking in labels wrapped over several lines and the sub-labels under a group label.
-    """
+    """The first header on the page: from the first line that starts one, the deepest window that
+    names the most known fields (taking in labels wrapped over several lines and the sub-labels
+    under a group label)."""
     for i in range(len(lines)):
-        if len(_chunks(lines[i])) < 2:
-            continue
         best = None
-        for k in (1, 2, 3, 4):
+        for k in range(1, MAX_HEADER_LINES + 1):
             if i + k > len(lines):
+                break
+            if k > 1 and _ends_header(lines[i : i + k - 1], lines[i + k - 1]):
                 break
             h = _header_at(lines, i, k)
             if h is None:
@@ -147,21 +201,48 @@ def _find_header(lines: list[_Line]) -> _Header | None:
     return None
 
 
+# ----------------------------------------------------------------------------------------- columns
+def _river(words: list[dict], lo: float, hi: float) -> float:
+    """The middle of the widest run of x in [lo, hi] that the fewest words cross."""
+    xs = [lo + 0.5 * n for n in range(int((hi - lo) * 2) + 1)]
+    if not xs:
+        return (lo + hi) / 2
+    counts = [sum(1 for w in words if w["x0"] < x < w["x1"]) for x in xs]
+    least = min(counts)
+    best, run_start, best_len = (lo + hi) / 2, None, -1
+    for n, c in enumerate(counts + [least + 1]):
+        if c == least and run_start is None:
+            run_start = n
+        elif c != least and run_start is not None:
+            if n - run_start > best_len:
+                best_len, best = n - run_start, (xs[run_start] + xs[n - 1]) / 2
+            run_start = None
+    return best
+
+
+def _body_words(body: list[_Line]) -> list[dict]:
+    return [w for ln in body if not _heading_like(ln) for w in ln.words]
+
+
 def _edges(columns: list[tuple[float, float, str]], body: list[_Line]) -> list[float]:
-    """Column boundaries through the white space of the body text."""
-    words = [w for ln in body if not _looks_like_section(ln) for w in ln.words]
+    """Column boundaries through the white space of the body text, between the labels' centres."""
+    words = _body_words(body)
+    centres = [(x0 + x1) / 2 for x0, x1, _ in columns]
     edges = [min([columns[0][0]] + [w["x0"] for w in words]) - 1]
-    for (a0, a1, _), (b0, b1, _) in zip(columns, columns[1:], strict=False):
-        mid = (a1 + b0) / 2
-        lo, hi = int(a0) + 1, int(b1) - 1
-        best = min(
-            range(lo, hi + 1),
-            key=lambda x: (sum(1 for w in words if w["x0"] < x < w["x1"]), abs(x - mid)),
-            default=mid,
-        )
-        edges.append(float(best))
+    for a, b in zip(centres, centres[1:], strict=False):
+        edges.append(_river(words, a, b))
     edges.append(max([columns[-1][1]] + [w["x1"] for w in words]) + 1)
     return edges
+
+
+def _refit(edges: list[float], body: list[_Line]) -> list[float]:
+    """A carried layout fitted to this page's rivers (the body may sit a little left or right)."""
+    words = _body_words(body)
+    if not words:
+        return edges
+    centres = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
+    inner = [_river(words, a, b) for a, b in zip(centres, centres[1:], strict=False)]
+    return [min([edges[0]] + [w["x0"] - 1 for w in words])] + inner + [max([edges[-1]] + [w["x1"] + 1 for w in words])]
 
 
 def _col(edges: list[float], x: float) -> int:
@@ -171,17 +252,28 @@ def _col(edges: list[float], x: float) -> int:
     return len(edges) - 2
 
 
-def _looks_like_section(line: _Line) -> bool:
+def _wcol(edges: list[float], w: dict) -> int:
+    return _col(edges, (w["x0"] + w["x1"]) / 2)
+
+
+# ---------------------------------------------------------------------------------------- headings
+def _heading_like(line: _Line) -> bool:
+    first = line.words[0]["text"]
+    if is_column_number_row([w["text"] for w in line.words]):
+        return False
     rest = " ".join(w["text"] for w in line.words[1:])
-    return is_roman(line.words[0]["text"]) and rest.upper() == rest and any(ch.isalpha() for ch in rest)
+    if line.bold:
+        return True
+    numbered = is_roman(first) or (_PART.match(first) is not None and len(line.words) > 1)
+    return numbered and rest.upper() == rest and any(ch.isalpha() for ch in rest)
 
 
-def _is_section(line: _Line, edges: list[float]) -> bool:
-    """A roman-numbered capitalised title whose words run across columns."""
-    spread = len({_col(edges, (w["x0"] + w["x1"]) / 2) for w in line.words}) >= 2
-    return spread and _looks_like_section(line)
+def _heading_start(line: _Line) -> bool:
+    first = line.words[0]["text"]
+    return is_roman(first) or bool(_PART.match(first)) or bool(GROUP_NUMBER.match(first))
 
 
+# ------------------------------------------------------------------------------------------- table
 def borderless_table(
     chars: list[dict], page_no: int, settings: ExtractSettings, carry: Columns | None
 ) -> tuple[PageTable | None, Columns | None]:
@@ -191,28 +283,27 @@ def borderless_table(
         return None, carry
     header = _find_header(lines)
     if header is not None:
-        body = lines[header.first + header.depth :]
+        body = _until_signature(lines[header.first + header.depth :])
         edges = _edges(header.columns, body)
         fields: list[str | None] = [None] * (len(edges) - 1)
         for x0, x1, label in header.columns:
             fields[_col(edges, (x0 + x1) / 2)] = field_for(label)
         layout = Columns(edges, fields.index("tt") if "tt" in fields else None, fields)
     elif carry is not None:
-        layout = carry
-        first = next((n for n, ln in enumerate(lines) if _in_table(ln, layout)), None)
-        body = lines[first:] if first is not None else []
+        first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
+        body = _until_signature(lines[first:]) if first is not None else []
+        layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
         return None, None
-    body = _until_signature(body)
     if not body and header is None:
         return None, carry
-    return _grid(page_no, header, body, layout), layout
+    return _grid(page_no, header, body, layout, settings), layout
 
 
 def _in_table(line: _Line, layout: Columns) -> bool:
-    cols = {_col(layout.edges, (w["x0"] + w["x1"]) / 2) for w in line.words}
+    cols = {_wcol(layout.edges, w) for w in line.words}
     starts_tt = layout.tt is not None and layout.tt in cols and _TT.match(line.words[0]["text"])
-    return len(cols) >= 2 or bool(starts_tt)
+    return len(cols) >= 2 or bool(starts_tt) or (_heading_like(line) and _heading_start(line))
 
 
 def _until_signature(body: list[_Line]) -> list[_Line]:
@@ -225,23 +316,77 @@ def _until_signature(body: list[_Line]) -> list[_Line]:
     return out
 
 
-def _row_starts(body: list[_Line], layout: Columns) -> list[int]:
-    gaps = [b.top - a.bottom for a, b in zip(body, body[1:], strict=False)]
-    typical = statistics.median(gaps) if gaps else 0.0
-    starts = [0] if body else []
-    for n in range(1, len(body)):
-        ln = body[n]
-        in_tt = [
-            w for w in ln.words if layout.tt is not None and _col(layout.edges, (w["x0"] + w["x1"]) / 2) == layout.tt
-        ]
-        numbered = bool(in_tt) and bool(_TT.match(in_tt[0]["text"]) or is_roman(in_tt[0]["text"]))
-        wide_gap = typical > 0 and gaps[n - 1] > max(1.8 * typical, typical + 4)
-        if numbered or _is_section(ln, layout.edges) or (layout.tt is None and wide_gap):
-            starts.append(n)
-    return starts
+@dataclass
+class _CLine:
+    """One line of text inside one column."""
+
+    top: float
+    bottom: float
+    text: str
 
 
-def _grid(page_no: int, header: _Header | None, body: list[_Line], layout: Columns) -> PageTable:
+@dataclass
+class _Row:
+    top: float
+    heading: _Line | None = None  # a section/group row: the line(s) printed across the row
+    extra: list[_Line] = field(default_factory=list)
+
+
+def _col_lines(words: list[dict], edges: list[float], n_cols: int) -> list[list[_CLine]]:
+    per: list[list[dict]] = [[] for _ in range(n_cols)]
+    for w in words:
+        per[_wcol(edges, w)].append(w)
+    out = []
+    for ws in per:
+        lines = _group_lines(ws, 2.0) if ws else []
+        out.append([_CLine(ln.top, ln.bottom, ln.text) for ln in lines])
+    return out
+
+
+def _starts_lower(text: str) -> bool:
+    first = text.lstrip("-+• (\"'“")[:1]
+    return first.isalpha() and first.islower()
+
+
+def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[float]:
+    """Where rows start in a run of body lines without headings."""
+    starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
+    for c, lines in enumerate(cols):
+        for n, ln in enumerate(lines):
+            if n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5:
+                starts.append((ln.top, c))
+    starts.sort()
+    clusters: list[list[tuple[float, int]]] = []
+    for s in starts:
+        if clusters and s[0] - clusters[-1][0][0] <= tol:
+            clusters[-1].append(s)
+        else:
+            clusters.append([s])
+    if not clusters:
+        return []
+    tops = [clusters[0][0][0]]
+    for cl in clusters[1:]:
+        y = cl[0][0]
+        support = len({c for _, c in cl})
+        crossing = any(ln.top < y - tol and ln.bottom > y + tol for lines in cols for ln in lines)
+        if crossing:
+            continue  # printed between its neighbours' lines: a vertically centred merged cell
+        carried = False
+        for c, lines in enumerate(cols):
+            if any(c == cc for _, cc in cl):
+                continue
+            here = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
+            above = next((ln for ln in lines if 0 < y - ln.top <= pitch + tol), None)
+            if here is not None and above is not None and _starts_lower(here.text):
+                carried = True
+        if support >= 2 or not carried:
+            tops.append(y)
+    return tops
+
+
+def _grid(
+    page_no: int, header: _Header | None, body: list[_Line], layout: Columns, settings: ExtractSettings
+) -> PageTable:
     edges = layout.edges
     n_cols = len(edges) - 1
     cells: list[GridCell] = []
@@ -249,90 +394,223 @@ def _grid(page_no: int, header: _Header | None, body: list[_Line], layout: Colum
     r0 = 0
     if header is not None:
         r0 = _header_cells(header, edges, cells, row_edges)
-    starts = _row_starts(body, layout)
-    bounds = list(zip(starts, starts[1:] + [len(body)], strict=True))
-    row_edges.extend(body[a].top - 1 for a, _ in bounds)
-    if body:
-        row_edges.append(body[-1].bottom + 1)
-    covered: set[tuple[int, int]] = set()
-    gaps = [y.top - x.bottom for x, y in zip(body, body[1:], strict=False)]
-    leading = statistics.median(gaps) if gaps else 0.0
-    sections = {r for r, (a, b) in enumerate(bounds) if _is_section(body[a], edges) and b - a == 1}
-    grid: dict[tuple[int, int], list] = {}  # (row, col) -> [rowspan, lines]
-    for r, (a, _) in enumerate(bounds):
-        if r in sections:
-            box = (edges[0], row_edges[r0 + r], edges[-1], row_edges[r0 + r + 1])
-            cells.append(GridCell(r0 + r, 0, 1, n_cols, box, [body[a].text]))
-            continue
+    heights = [ln.bottom - ln.top for ln in body]
+    tops = [ln.top for ln in body if not _heading_like(ln)]
+    height = statistics.median(heights) if heights else 11.0
+    pitches = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a > 0.8 * height]
+    pitch = min(statistics.median(pitches), 1.6 * height) if pitches else 1.3 * height
+
+    # headings, and runs of plain lines between them
+    rows: list[_Row] = []
+    segments: list[tuple[int, list[_Line]]] = []  # (index of the segment's first row, lines)
+    run: list[_Line] = []
+
+    def flush() -> None:
+        if run:
+            words = [w for ln in run for w in ln.words]
+            cols = _col_lines(words, edges, n_cols)
+            segments.append((len(rows), list(run)))
+            for y in _row_tops(cols, pitch):
+                rows.append(_Row(y))
+            run.clear()
+
+    for ln in body:
+        if _heading_like(ln) and (_heading_start(ln) or not _spread(ln, edges, layout)):
+            flush()
+            if (
+                rows
+                and rows[-1].heading is not None
+                and not _heading_start(ln)
+                and ln.top - rows[-1].heading.bottom < pitch
+            ):
+                rows[-1].extra.append(ln)  # a heading wrapped over two lines
+            else:
+                rows.append(_Row(ln.top - 0.5, ln))
+        else:
+            run.append(ln)
+    flush()
+    if not rows:
+        return PageTable(
+            page_no,
+            (edges[0], row_edges[0] if row_edges else 0, edges[-1], row_edges[-1] if row_edges else 0),
+            list(edges),
+            row_edges or [0, 0],
+            cells,
+            kind="borderless",
+        )
+
+    bottom = max(ln.bottom for ln in body) + 1
+    row_edges.extend(r.top - 1 for r in rows)
+    row_edges.append(bottom)
+    n_rows = len(rows)
+    filled: dict[tuple[int, int], GridCell] = {}
+    for r, row in enumerate(rows):
+        if row.heading is not None:
+            for cell in _heading_cells(row, r0 + r, edges, row_edges):
+                cells.append(cell)
+                for c in range(cell.col, cell.col + cell.colspan):
+                    filled[r, c] = cell
+    # body cells, segment by segment
+    seg_bounds = []
+    for k, (first_row, lines) in enumerate(segments):
+        last_row = segments[k + 1][0] if k + 1 < len(segments) else n_rows
+        while last_row > first_row and rows[last_row - 1].heading is not None:
+            last_row -= 1
+        seg_bounds.append((first_row, last_row, lines))
+    for first_row, last_row, lines in seg_bounds:
+        words = [w for ln in lines for w in ln.words]
+        cols = _col_lines(words, edges, n_cols)
+        seg_rows = [rows[r].top for r in range(first_row, last_row)]
+        seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
-            if (r, c) in covered:
-                continue
-            span, lines = _column_block(body, bounds, r, c, edges, leading)
-            for k in range(1, span):
-                covered.add((r + k, c))
-            grid[r, c] = [span, lines]
-    _fill_down(grid, layout, sections, len(bounds))
-    for (r, c), (span, lines) in sorted(grid.items()):
-        box = (edges[c], row_edges[r0 + r], edges[c + 1], row_edges[r0 + r + span])
-        cells.append(GridCell(r0 + r, c, span, 1, box, lines))
+            for a, b, text in _pieces(cols[c], seg_rows, seg_end, pitch):
+                ra, rb = first_row + a, first_row + b
+                if b - a > 1:
+                    layout.merging.add(c)
+                box = (edges[c], row_edges[r0 + ra], edges[c + 1], row_edges[r0 + rb])
+                cell = GridCell(r0 + ra, c, rb - ra, 1, box, text)
+                cells.append(cell)
+                for r in range(ra, rb):
+                    filled[r, c] = cell
+        _fill_down(cells, filled, layout, first_row, last_row, row_edges, r0)
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if (r, c) not in filled:
+                box = (edges[c], row_edges[r0 + r], edges[c + 1], row_edges[r0 + r + 1])
+                cells.append(GridCell(r0 + r, c, 1, 1, box, []))
     bbox = (edges[0], row_edges[0], edges[-1], row_edges[-1])
     return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless")
 
 
-#: Columns whose empty cell under a filled one means "merged with the row above" (the gold
-#: convention of the real plans): no rule is drawn to tell a merge from an empty cell.
-MERGE_FIELDS = {"objective", "task"}
+def _spread(line: _Line, edges: list[float], layout: Columns) -> bool:
+    """A bold line whose words sit in three columns or more is a data row set in bold, not a heading."""
+    return len({_wcol(edges, w) for w in line.words}) >= 3 and not _heading_start(line)
 
 
-def _fill_down(grid: dict[tuple[int, int], list], layout: Columns, sections: set[int], n_rows: int) -> None:
-    for c, name in enumerate(layout.fields):
-        if name not in MERGE_FIELDS:
+def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]) -> list[GridCell]:
+    """A section/group row as printed: the chunks of its first line in the columns they start in, the
+    last one running to the table's right edge; wrapped lines join the last chunk."""
+    assert row.heading is not None
+    n_cols = len(edges) - 1
+    chunks = _chunks(row.heading)
+    starts = [_col(edges, c[0]["x0"] + 1) for c in chunks]
+    merged: list[tuple[int, list[str]]] = []
+    for c, chunk in zip(starts, chunks, strict=True):
+        text = " ".join(w["text"] for w in chunk)
+        if merged and merged[-1][0] == c:
+            merged[-1][1][0] += " " + text
+        else:
+            merged.append((c, [text]))
+    merged[-1][1].extend(ln.text for ln in row.extra)
+    out = []
+    y0, y1 = row_edges[r], row_edges[r + 1]
+    for k, (c, parts) in enumerate(merged):
+        end = merged[k + 1][0] if k + 1 < len(merged) else n_cols
+        if k == 0 and c > 0:
+            c = 0
+        out.append(GridCell(r, c, 1, end - c, (edges[c], y0, edges[end], y1), parts))
+    return out
+
+
+def _pieces(
+    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0
+) -> list[tuple[int, int, list[str]]]:
+    """A column's cells in one run of rows: (first row, last row + 1, lines).
+
+    A block of lines at the column's leading that runs on, in lower case, past the next row's top
+    is one merged cell; a block that starts below its row's top (a vertically centred merged cell)
+    spans the empty rows around it, as evenly above as below."""
+    if not lines or not tops:
+        return []
+
+    def row_of(y: float) -> int:
+        r = 0
+        while r + 1 < len(tops) and y >= tops[r + 1] - tol:
+            r += 1
+        return r
+
+    blocks: list[list[_CLine]] = []
+    for n, ln in enumerate(lines):
+        prev = lines[n - 1] if n else None
+        contiguous = prev is not None and ln.top - prev.bottom <= pitch - (ln.bottom - ln.top) + tol + 1.5
+        new_row = prev is not None and row_of(ln.top) != row_of(prev.top) and abs(ln.top - tops[row_of(ln.top)]) <= tol
+        if contiguous and not (new_row and not _starts_lower(ln.text)):
+            blocks[-1].append(ln)
+        else:
+            blocks.append([ln])
+    out: list[tuple[int, int, list[str]]] = []
+    for block in blocks:
+        a, b = row_of(block[0].top), row_of(block[-1].top) + 1
+        out.append((a, b, [ln.text for ln in block]))
+    # centred blocks: widen over the empty rows around them
+    taken = [False] * len(tops)
+    for a, b, _ in out:
+        for r in range(a, b):
+            taken[r] = True
+    bounds = tops + [end]
+    result = []
+    for n, (a, b, text) in enumerate(out):
+        block = blocks[n]
+        if abs(block[0].top - tops[a]) <= tol + 1.0:
+            result.append((a, b, text))
             continue
-        owner = None
-        for r in range(n_rows):
-            if r in sections:
-                owner = None
+        best = (a, b)
+        best_cost = None
+        lo = a
+        while lo > 0 and not taken[lo - 1]:
+            lo -= 1
+        hi = b
+        while hi < len(tops) and not taken[hi]:
+            hi += 1
+        gap = pitch - (block[0].bottom - block[0].top)
+        spans = sorted(((ra, rb) for ra in range(lo, a + 1) for rb in range(b, hi + 1)), key=lambda s: s[1] - s[0])
+        for ra, rb in spans:  # the smallest span that centres the block; a wider one must centre it clearly better
+            above = block[0].top - bounds[ra]
+            below = bounds[rb] - gap - block[-1].bottom
+            cost = abs(above - below)
+            if best_cost is None or cost < best_cost - 0.5 * pitch:
+                best, best_cost = (ra, rb), cost
+        for r in range(best[0], best[1]):
+            taken[r] = True
+        result.append((best[0], best[1], text))
+    return result
+
+
+def _fill_down(
+    cells: list[GridCell],
+    filled: dict[tuple[int, int], GridCell],
+    layout: Columns,
+    first_row: int,
+    last_row: int,
+    row_edges: list[float],
+    r0: int,
+) -> None:
+    """An empty cell under a filled one joins it where the column shows merges (and in the TT column
+    where the task's merged cell covers the row)."""
+    task = layout.fields.index("task") if "task" in layout.fields else None
+    for c, name in enumerate(layout.fields):
+        if c == layout.tt:
+            continue
+        if c not in layout.merging and name not in MERGE_FIELDS:
+            continue
+        for r in range(first_row + 1, last_row):
+            above = filled.get((r - 1, c))
+            if (r, c) in filled or above is None or above.empty:
                 continue
-            cell = grid.get((r, c))
-            if cell is None:  # covered by a span already
+            _extend(above, r, filled, row_edges, r0)
+    if layout.tt is not None and task is not None:
+        for r in range(first_row + 1, last_row):
+            above, cover = filled.get((r - 1, layout.tt)), filled.get((r, task))
+            if (r, layout.tt) in filled or above is None or cover is None or cover.row - r0 >= r:
                 continue
-            if cell[1]:
-                owner = (r, c)
-            elif owner is not None:
-                grid[owner][0] += cell[0]
-                del grid[r, c]
+            if above.row == cover.row:
+                _extend(above, r, filled, row_edges, r0)
 
 
-def _words_in(line: _Line, c: int, edges: list[float]) -> list[dict]:
-    return [w for w in line.words if _col(edges, (w["x0"] + w["x1"]) / 2) == c]
-
-
-def _column_block(
-    body: list[_Line], bounds: list[tuple[int, int]], r: int, c: int, edges: list[float], leading: float
-) -> tuple[int, list[str]]:
-    """Lines of column ``c`` in row ``r``, and how many rows the cell spans (text running on)."""
-    a, b = bounds[r]
-    rows = 1
-    last_bottom = None
-    lines: list[str] = []
-    for n in range(a, b):
-        ws = _words_in(body[n], c, edges)
-        if ws:
-            lines.append(" ".join(w["text"] for w in ws))
-            last_bottom = body[n].bottom
-    while lines and r + rows < len(bounds):
-        na, nb = bounds[r + rows]
-        ws = _words_in(body[na], c, edges)
-        runs_on = ws and last_bottom is not None and body[na].top - last_bottom <= max(leading, 0) + 1.5
-        if not runs_on or _is_section(body[na], edges):
-            break
-        for n in range(na, nb):
-            ws = _words_in(body[n], c, edges)
-            if ws:
-                lines.append(" ".join(w["text"] for w in ws))
-                last_bottom = body[n].bottom
-        rows += 1
-    return rows, lines
+def _extend(cell: GridCell, r: int, filled: dict[tuple[int, int], GridCell], row_edges: list[float], r0: int) -> None:
+    cell.rowspan = r - (cell.row - r0) + 1
+    cell.bbox = (cell.bbox[0], cell.bbox[1], cell.bbox[2], row_edges[r0 + r + 1])
+    filled[r, cell.col] = cell
 
 
 def _header_cells(header: _Header, edges: list[float], cells: list[GridCell], row_edges: list[float]) -> int:
