@@ -225,10 +225,11 @@ def document_row(base: Document, ex: Extraction) -> Document:
         )
     elif not ex.rows:
         status = Status.PARTIAL
+        kept = f" Its {len(ex.others)} other table(s) are kept in doc_tables/doc_table_cells." if ex.others else ""
         error = (
             "No task table was found: the file parsed, but no table with a recognisable header "
             "(TT, Nhiệm vụ/Nội dung, Chủ trì, Phối hợp, Thời gian…) was printed in it. If the plan has "
-            "an appendix table, check that it is ruled and not an image; otherwise nothing is missing."
+            "an appendix table, check that it is ruled and not an image; otherwise nothing is missing." + kept
         )
     else:
         status, error = Status.OK, None
