@@ -24,6 +24,7 @@ from extractors.legacy_text import decode_legacy
 from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
+from extractors.sources.annotations import add_annotation_lines
 from extractors.sources.ocr import OcrSource, ocr_available, unusable_text
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ class PdfReader:
             self.state.page_heights = {n: pdf.get_page_size(n - 1)[1] for n in numbers}
             meta = {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
             pages = [self._page(pdf, n - 1, source) for n in numbers]
+            add_annotation_lines(self.path, pages, self.settings)
         finally:
             source.close()
             pdf.close()
