@@ -26,6 +26,7 @@ from normalizers.units import Unit, dictionary_version, normalize_units, unit_co
 from pipeline.tables import (
     RECORDS,
     DeadlineKind,
+    DocSignature,
     Document,
     LegalRef,
     Role,
@@ -68,6 +69,7 @@ class TableRows:
     task_units: list[TaskUnit] = field(default_factory=list)
     task_deadlines: list[TaskDeadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    doc_signatures: list[DocSignature] = field(default_factory=list)
 
     def items(self) -> Iterator[tuple[type[Any], Sequence[Any]]]:
         """``(record class, records)`` of each table, in table order."""
@@ -130,6 +132,7 @@ def table_rows(ctx: DocContext) -> TableRows:
         task_units=unit_rows(ctx),
         task_deadlines=deadline_rows(ctx),
         targets=target_rows(ctx),
+        doc_signatures=signature_rows(ctx),
     )
 
 
@@ -186,6 +189,12 @@ def document_row(base: Document, ex: Extraction) -> Document:
         place_date=f.place_date,
         signer=f.signer,
         signer_title=f.signer_title,
+        issuer_lines=list(f.issuer_lines),
+        parent_agency=f.parent_agency,
+        date=f.date,
+        place=f.place,
+        signed_at=f.signed_at,
+        province_raw=f.province_raw,
         engine=ex.engine,
         n_tasks=len(ex.rows),
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
@@ -381,3 +390,20 @@ def _strip_numbering(text: str | None) -> str | None:
     if not text:
         return None
     return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", text).strip() or None
+
+
+def signature_rows(ctx: DocContext) -> list[DocSignature]:
+    """One row per digital signature of the file, in file order."""
+    return [
+        DocSignature(
+            doc_id=ctx.doc_id,
+            sig_no=i,
+            field=sig.field,
+            signer=sig.signer,
+            organisation=sig.organisation,
+            signed_at=sig.signed_at,
+            intact=sig.intact,
+            covers_file=sig.covers_file,
+        )
+        for i, sig in enumerate(ctx.extraction.facts.signatures, start=1)
+    ]
