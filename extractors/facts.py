@@ -287,7 +287,7 @@ def _normal_case(upper: str) -> str:
         if fold(text) == key:
             return name
         if fold(text).startswith(key + " "):
-            unit = fold(name.split()[-1]) in _UNITS
+            unit = nfc(name.split()[-1]).lower() in ("tỉnh", "huyện", "quận", "xã", "phường")
             return new_tones(name + " " + _normal_case_rest(text.split()[len(name.split()) :], unit))
     words = text.split()
     if fold(words[0]) == "ubnd":
@@ -302,14 +302,14 @@ def _normal_case_rest(words: list[str], proper: bool = False) -> str:
     i = 0
     while i < len(words):
         w = words[i]
-        f = fold(w)
-        two = fold(" ".join(words[i : i + 2]))
-        if two in ("thanh pho", "thi xa", "thi tran"):
+        f = nfc(w).lower()
+        two = nfc(" ".join(words[i : i + 2])).lower()
+        if two in ("thành phố", "thị xã", "thị trấn"):
             out += [words[i].lower(), words[i + 1].lower()]
             proper = True
             i += 2
             continue
-        if f in ("tinh", "huyen", "quan", "xa", "phuong"):
+        if f in ("tỉnh", "huyện", "quận", "xã", "phường"):
             out.append(w.lower())
             proper = True
         elif proper:
@@ -407,7 +407,7 @@ def find_facts(doc: RawDocument, signatures: list | None = None) -> DocumentFact
     ]
     if own:
         facts.signed_at = own[0]
-    if facts.agency and facts.province and fold(facts.agency).endswith((" tinh", " thanh pho")):
+    if facts.agency and facts.province and facts.agency.lower().endswith((" tỉnh", " thành phố")):
         facts.agency += " " + facts.province  # "của UBND tỉnh" in an appendix whose province is known
     if facts.agency is None and facts.number:
         facts.agency = _agency_of_code(facts.number)
