@@ -36,7 +36,8 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
-from extractors.model import DocumentFacts, RawDocument, RawPage, TextLine
+from extractors.model import DocumentFacts, PageTable, RawDocument, RawPage, TextLine
+from extractors.signatures import Signature, read_signatures
 from normalizers.admin import bare_province, canonical_province, province_named
 from normalizers.text import fold, nfc
 
@@ -200,7 +201,7 @@ def front_lines(page: RawPage) -> tuple[list[TextLine], list[TextLine]]:
     return lines, stamps
 
 
-def _only(page: RawPage, table) -> RawPage:  # type: ignore[no-untyped-def]
+def _only(page: RawPage, table: PageTable) -> RawPage:
     return RawPage(page.number, page.width, page.height, [], [table])
 
 
@@ -342,12 +343,10 @@ def _split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
     return " ".join(joined[:-1]), joined[-1]
 
 
-def find_facts(doc: RawDocument, signatures: list | None = None) -> DocumentFacts:  # type: ignore[type-arg]
+def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> DocumentFacts:
     """The document's facts from its first page, its signature block and (when given) its e-signatures."""
     facts = DocumentFacts()
     if signatures is None:
-        from extractors.signatures import read_signatures
-
         signatures = read_signatures(doc.path)
     facts.signatures = signatures
     facts.signed_at = min((s.signed_at for s in signatures if s.signed_at), default=None)
@@ -402,11 +401,11 @@ def find_facts(doc: RawDocument, signatures: list | None = None) -> DocumentFact
     year = _YEAR.search(facts.title or "") or _YEAR.search(facts.place_date or "")
     facts.plan_year = int(year.group(1)) if year else (facts.date.year if facts.date else None)
     facts.signer_title, facts.signer = _signature(doc)
-    own = [
+    mine = [
         s.signed_at for s in signatures if s.signed_at and facts.signer and fold(s.signer or "") == fold(facts.signer)
     ]
-    if own:
-        facts.signed_at = own[0]
+    if mine:
+        facts.signed_at = mine[0]
     if facts.agency and facts.province and facts.agency.lower().endswith((" tỉnh", " thành phố")):
         facts.agency += " " + facts.province  # "của UBND tỉnh" in an appendix whose province is known
     if facts.agency is None and facts.number:
@@ -493,7 +492,7 @@ def _letter_subject(head: list[TextLine]) -> str | None:
             for nxt in head[i + 1 : i + 3]:
                 if abs(nxt.bbox[0] - ln.bbox[0]) < 40 and nxt.bbox[1] - ln.bbox[3] < 20 and not _NUMBER.match(nxt.text):
                     parts.append(nxt.text.strip())
-            return " ".join(parts)
+            return nfc(" ".join(parts))
     return None
 
 
@@ -512,8 +511,8 @@ def _province(facts: DocumentFacts, body_text: str) -> None:
     if key.startswith(_CENTRAL) or (facts.number and _CENTRAL_CODES.search(facts.number)):
         return
     for sig in facts.signatures:
-        for text in (sig.organisation, sig.signer):
-            if (found := bare_province(text)) is not None:
+        for named in (sig.organisation, sig.signer):
+            if (found := bare_province(named)) is not None:
                 facts.province, facts.province_raw = found
                 return
     if facts.place and (name := canonical_province(facts.place)):
@@ -569,7 +568,7 @@ def _type_and_title(lines: list[TextLine], at: int | None, width: float) -> tupl
         bold = nxt.bold
         title.append(text)
         prev = nxt
-    return kind[:1] + kind[1:].lower(), " ".join(title) or None
+    return kind[:1] + kind[1:].lower(), nfc(" ".join(title)) or None
 
 
 def _looks_like_name(text: str) -> bool:
@@ -589,7 +588,7 @@ def _signature(doc: RawDocument) -> tuple[str | None, str | None]:
         titles: list[str] = []
         name = None
         for ln in right:
-            text = ln.text.strip()
+            text = nfc(ln.text).strip()
             if _is_upper(text) and not name:
                 if titles or _SIGN_TITLE.match(text) or len(text.split()) <= 6:
                     titles.append(text)
