@@ -5,8 +5,9 @@
     >>> result.facts.province, len(result.rows)
     ('Sơn La', 43)
 
-Stages: ``sniff`` the bytes -> ``check_structure`` (qpdf) -> backend ``read``
-(pdfplumber or camelot) -> ``assemble`` the task table -> ``find_facts``.
+Stages: ``sniff`` the bytes -> ``check_structure`` (qpdf) -> ``read`` (per page: a text source,
+then the engine's table finders; ``extractors/reader.py``) -> ``assemble`` the task table ->
+``find_facts``. See docs/architecture.md.
 
 The heavy parts (PDF libraries) load on first use, so that tools which only need
 ``EXTRACTOR_VERSION`` (an incremental re-run that has nothing to do) start fast.
@@ -21,7 +22,7 @@ from extractors.settings import ExtractSettings
 __all__ = ["ExtractSettings", "Extraction", "InputError", "extract", "EXTRACTOR_VERSION"]
 
 #: Raise when a change alters what the extractor outputs: stored rows of older versions get redone.
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.4.1"
 
 _LAZY = {
     "extract": "extractors.document",

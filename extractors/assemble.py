@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 from extractors.celltext import join_lines
 from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header, resolve_duplicates
 from extractors.headings import GROUP_NUMBER, is_roman, roman_code, section_heading
-from extractors.model import Fragment, GridCell, LogicalCell, PageTable, RawDocument, RawPage, TableLayout, TaskRow
+from extractors.model import (
+    Fragment,
+    GridCell,
+    LogicalCell,
+    OtherTable,
+    PageTable,
+    RawDocument,
+    RawPage,
+    TableCell,
+    TableLayout,
+    TaskRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +138,18 @@ def _map_by_position(table: PageTable, layout: _Columns) -> _Columns | None:
     return _Columns(fields, labels, [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)])
 
 
+def _fields(columns: _Columns) -> list[str]:
+    """The fields a header maps to, in order: two headers with the same are one table's."""
+    return [f for f in columns.fields if f]
+
+
+def _continues_other(last: OtherTable, table: PageTable, tolerance: float = 6.0) -> bool:
+    """The next page's table carries on ``last``: the page right after, the same column edges."""
+    if not last.pages or table.page != last.pages[-1] + 1 or table.n_cols != last.n_cols:
+        return False
+    return all(abs(a - b) <= tolerance for a, b in zip(table.col_edges, last.col_edges, strict=True))
+
+
 def _starts_lower(text: str) -> bool:
     first = text.lstrip("-+• (\"'“")[:1]
     return first.isalpha() and first.islower()
@@ -151,25 +174,52 @@ class Assembler:
     _last: TaskRow | None = None  # the last data row, while nothing but page breaks followed it
     _merging: set[str] = field(default_factory=set)  # fields seen vertically merged in this table
     unmatched_pages: list[int] = field(default_factory=list)  # tables whose columns did not fit the header
+    others: list[OtherTable] = field(default_factory=list)  # every table that is not the task table
+    _inferred: set[str] = field(default_factory=set)  # what the current page's rows inherit (mapped_by_position)
 
     def feed(self, table: PageTable) -> None:
+        """One page table: the task table's header (a new layout unless its columns map to the same
+        fields), a continuation of the task table matched by column geometry, or another table."""
         header = find_header(table)
+        self._inferred = set()
         if header is not None:
-            if self._columns is None or header.signature != self._signature:
+            if self._columns is None or _fields(header.columns) != _fields(self._columns):
                 self._start_layout(header)
             columns, body_start = header.columns, header.start + header.depth
-        elif self._columns is not None:
-            mapped = _map_by_position(table, self._columns)
-            if mapped is None:
-                log.info("page %d: table does not match the task table's columns; skipped", table.page)
-                self.unmatched_pages.append(table.page)
-                return
+        elif self._columns is not None and (mapped := _map_by_position(table, self._columns)) is not None:
             columns, body_start = mapped, 0
+            self._inferred = {"mapped_by_position"}
         else:
+            if self._columns is not None:
+                log.info("page %d: a table that does not fit the task table's columns", table.page)
+                self.unmatched_pages.append(table.page)
+            self._keep_other(table)
             return
         self._feed_body(table, columns, body_start)
 
+    def _keep_other(self, table: PageTable) -> None:
+        """A table that is not the task table: kept cell by cell, continued from the page before when
+        its columns are the same."""
+        last = self.others[-1] if self.others else None
+        if last is None or not _continues_other(last, table):
+            labels = [_cell_text(c) for c in table.row_cells(0)] if table.n_rows else []
+            last = OtherTable(len(self.others) + 1, labels, list(table.col_edges))
+            self.others.append(last)
+        last.pages.append(table.page)
+        base = last.n_rows
+        start = 1 if base and [_cell_text(c) for c in table.row_cells(0)] == last.labels else 0  # header again
+        for cell in sorted(table.cells, key=lambda c: (c.row, c.col)):
+            if cell.row < start:
+                continue
+            row = base + cell.row - start
+            last.cells.append(
+                TableCell(row, cell.col, cell.rowspan, cell.colspan, _cell_text(cell), table.page, cell.bbox)
+            )
+        last.n_rows = base + table.n_rows - start
+
     def _start_layout(self, header: _Header) -> None:
+        if self._columns is not None:
+            log.info("a second task table (header mapping to other fields)")
         self._columns = header.columns
         self._signature = header.signature
         self._last = None
@@ -260,6 +310,7 @@ class Assembler:
     def _continue_row(
         self, table: PageTable, r: int, cols: _Columns, prev: TaskRow, merged: dict[int, LogicalCell]
     ) -> None:
+        prev.inferred |= self._inferred
         for name, cells in self._cells_by_field(table, r, cols).items():
             target = prev.cells.get(name) or prev.extra.get(name)
             if target is None:
@@ -272,8 +323,9 @@ class Assembler:
     def _new_row(self, table: PageTable, r: int, cols: _Columns, merged: dict[int, LogicalCell], at_top: bool) -> None:
         prev = self._last if at_top else None
         row = TaskRow(self.section_code, self.section_title, self.group_title, {}, {table.page})
+        row.inferred |= self._inferred
         for name, cells in self._cells_by_field(table, r, cols).items():
-            logical = self._logical(cells, table.page, merged, prev.cells.get(name) if prev else None, name)
+            logical = self._logical(cells, table.page, merged, prev.cells.get(name) if prev else None, name, row)
             logical.n_rows += 1
             if name.startswith("extra:"):
                 row.extra[name[6:]] = logical
@@ -289,6 +341,7 @@ class Assembler:
         merged: dict[int, LogicalCell],
         above: LogicalCell | None,
         name: str,
+        row: TaskRow,
     ) -> LogicalCell:
         if len(cells) == 1 and id(cells[0]) in merged:
             return merged[id(cells[0])]
@@ -300,6 +353,8 @@ class Assembler:
             and name != "tt"
             and _continues_merge(cells[0], above, name in self._merging or name in _USUALLY_FILLED)
         ):
+            if cells[0].empty and cells[0].rowspan < 2 and above.n_rows < 2:
+                row.inferred.add("merge_inferred")  # nothing drawn shows the merge: inferred from the column
             self._append(above, cells[0], page)
             merged[id(cells[0])] = above
             return above

@@ -17,7 +17,7 @@ from extractors.assemble import Assembler, assemble, doubtful_pages
 from extractors.facts import find_facts
 from extractors.finders import finders_for
 from extractors.inputs import InputError, check_structure, input_failures, sniff
-from extractors.model import DocumentFacts, RawDocument, TableLayout, TaskRow
+from extractors.model import DocumentFacts, OtherTable, RawDocument, TableLayout, TaskRow
 from extractors.reader import read_pdf
 from extractors.settings import ExtractSettings
 
@@ -35,6 +35,7 @@ class Extraction:
     raw: RawDocument
     problems: list[str] = field(default_factory=list)
     cross_checked: list[int] = field(default_factory=list)
+    others: list[OtherTable] = field(default_factory=list)  # the tables that are not the task table
 
 
 def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
@@ -89,6 +90,7 @@ def _result(
         raw=raw,
         problems=problems or [],
         cross_checked=cross_checked or [],
+        others=asm.others,
     )
 
 

@@ -189,7 +189,12 @@ class LogicalCell:
 
 @dataclass
 class TaskRow:
-    """One data row of the plan's task table, stitched across pages."""
+    """One data row of the plan's task table, stitched across pages.
+
+    ``inferred`` names what the assembly inferred rather than read: ``mapped_by_position`` (a page
+    without a header, its columns matched by geometry), ``merge_inferred`` (an empty cell at a page
+    top taken as the continuation of the merged cell above, with no span to show it).
+    """
 
     section_code: str | None
     section_title: str | None
@@ -197,6 +202,38 @@ class TaskRow:
     cells: dict[str, LogicalCell]
     pages: set[int]
     extra: dict[str, LogicalCell] = field(default_factory=dict)
+    inferred: set[str] = field(default_factory=set)
+
+
+@dataclass
+class TableCell:
+    """One cell of a table that is not the task table, as printed (row/column in the stitched table)."""
+
+    row: int  # 0-based row in the table, counted across pages
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    page: int
+    bbox: BBox
+
+
+@dataclass
+class OtherTable:
+    """A table that is not the task table (a list of procedures, a budget, a letterhead drawn as a
+    table), kept cell by cell so nothing printed in a table is lost; continued across pages when the
+    next page's table has the same columns."""
+
+    number: int  # 1-based order among the document's other tables
+    labels: list[str]  # its first row's texts (the header, when it has one)
+    col_edges: list[float]
+    pages: list[int] = field(default_factory=list)
+    cells: list[TableCell] = field(default_factory=list)
+    n_rows: int = 0
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
 
 
 @dataclass

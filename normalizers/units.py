@@ -18,24 +18,37 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from normalizers.bullets import strip_bullet
-from normalizers.text import fold, match_key, nfc, split_outside_parens
+from normalizers.bullets import BULLET_MARKS, strip_bullet
+from normalizers.text import DASH_CHARS, fold, match_key, nfc, split_outside_parens
 
 KINDS = ("issuer", "internal", "provincial", "local", "central", "enterprise", "group", "other")
 
 
 @dataclass
 class UnitMention:
-    """One agency named in a cell: ``raw`` as printed, ``name`` with its shared head restored."""
+    """One agency named in a cell (offsets are into the cell's NFC text).
+
+    ``raw`` is ``cell[start:end]``: the printed characters, bullet marks and closing
+    punctuation trimmed off its ends only ("CNTT& TT" stays "CNTT& TT"). ``written`` is the
+    unit as written with a shared head distributed ("UBND cấp xã" from "UBND cấp huyện,
+    cấp xã"; "Phòng A" from "Các phòng: A; B"), runs of spaces as one. ``note`` is a role
+    phrase printed after the agency ("tổng hợp xây dựng báo cáo"), ``cell[note_span]``.
+    ``label_span`` is the span of a list label the unit takes its head from ("Các phòng").
+    """
 
     raw: str
-    name: str
-    note: str | None = None  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
+    written: str
+    start: int
+    end: int
+    note: str | None = None
+    note_span: tuple[int, int] | None = None
+    label_span: tuple[int, int] | None = None
 
 
 @dataclass
 class Unit:
-    raw: str
+    raw: str  # as printed: a slice of the cell
+    written: str  # as written, shared head distributed
     name: str  # canonical
     kind: str
     note: str | None = None
@@ -74,10 +87,22 @@ def dictionary_version() -> str:
 
 _TRAIL = re.compile(r"[\s.,;:]+$")
 _AMP = re.compile(r"(?<=[A-ZĐ])\s*&\s*(?=[A-ZĐ])")
+#: what a unit's raw slice never starts with (bullet marks, dashes, spaces) or ends with
+_LEAD_CHARS = BULLET_MARKS + "*" + DASH_CHARS + "-"
+_TAIL_CHARS = ".,;:"
+#: characters of a cell that belong to no unit, note or label (with the word "và" between units)
+SEPARATOR_CHARS = _LEAD_CHARS + _TAIL_CHARS + "\n"
+_PERSON_ROLES = ["Công chức", "Thư ký", "Cán bộ"]
+_AND = re.compile(r"(?:\s|^)(?:và|&)(?:\s|$)|&")
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[,.;:&()]", " ", match_key(text))).strip()
+
+
+def _nkey(text: str) -> str:
+    """Name key: :func:`_key` that also ignores dashes ("Lao động - Thương binh" = "Lao động, Thương binh")."""
+    return re.sub(r"\s+", " ", re.sub(r"[,.;:&()\-]", " ", match_key(text))).strip()
 
 
 def _clean(text: str) -> str:
@@ -102,24 +127,134 @@ def _is_level(piece: str) -> bool:
     return _starts_with_any(piece, dictionary()["level_words"]) is not None
 
 
-def _comma_pieces(segment: str) -> list[UnitMention]:
-    """Regroup a segment's comma pieces into agencies."""
-    out: list[UnitMention] = []
-    for part in re.split(r"\s+và\s+(?=các\s)", segment):
-        for piece in split_outside_parens(part, ","):
-            piece = _clean(piece)
-            if not piece:
-                continue
-            prev = out[-1] if out else None
-            if prev and _is_level(piece):
-                head = _head_before_level(prev.name)
-                out.append(UnitMention(piece, f"{head} {piece}" if head else piece))
-            elif prev and piece[:1].islower() and not match_key(piece).startswith("các "):
-                # "đơn vị thuộc Sở" after "Các phòng", "theo lĩnh vực …": part of the previous unit
-                prev.raw, prev.name = f"{prev.raw}, {piece}", f"{prev.name}, {piece}"
-            else:
-                out.append(UnitMention(piece, piece))
+def _own_head(piece: str) -> str | None:
+    """The head word ``piece`` starts with ("Sở", "UBND"), None for a word that only looks like one ("Tổ chức")."""
+    if _starts_with_any(piece, dictionary()["not_heads"]):
+        return None
+    return _starts_with_any(piece, dictionary()["head_words"])
+
+
+@lru_cache(maxsize=1)
+def agency_names() -> dict[str, str]:
+    """Name key of every official agency name and printed variant -> the official name."""
+    out: dict[str, str] = {}
+    for agency in dictionary()["agencies"]:
+        for name in [agency["name"], *agency.get("aliases", [])]:
+            out.setdefault(_nkey(name), agency["name"])
+            out.setdefault(_nkey(expand_abbreviations(_clean(name))), agency["name"])
     return out
+
+
+@lru_cache(maxsize=65536)
+def _known(text: str) -> bool:
+    names = agency_names()
+    return _nkey(text) in names or _nkey(expand_abbreviations(_clean(text))) in names
+
+
+def _known_prefix_end(text: str) -> int:
+    """End of the longest known agency name ``text`` starts with (at a word end), 0 when none."""
+    ends = [m.start() for m in re.finditer(r"[\s,;.]", text)] + [len(text)]
+    for end in sorted(set(ends), reverse=True):
+        if end and not re.match(r"[\s,;.]", text[end - 1]) and _known(text[:end]):
+            return end
+    return 0
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without leading bullets/dashes/spaces and trailing punctuation/spaces."""
+    while start < end and (text[start].isspace() or text[start] in _LEAD_CHARS):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _TAIL_CHARS):
+        end -= 1
+    return (start, end) if start < end else None
+
+
+def _spans(text: str, start: int, end: int, seps: str) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at ``seps`` outside parentheses, as absolute untrimmed spans."""
+    out = []
+    pos = start
+    for piece in split_outside_parens(text[start:end], seps):
+        out.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    return out
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class _Group:
+    start: int
+    end: int
+    head: str = ""  # distributed head written before the slice ("UBND", "Phòng")
+    pieces: int = 1
+    label: tuple[int, int] | None = None
+
+    def written(self, text: str) -> str:
+        body = _squash(text[self.start : self.end])
+        return f"{self.head} {body}" if self.head else body
+
+
+def _group_pieces(text: str, pieces: list[tuple[int, int]]) -> list[_Group]:
+    """Regroup one segment's comma pieces into agencies (see :func:`split_units`)."""
+    out: list[_Group] = []
+    i = 0
+    while i < len(pieces):
+        s, e = pieces[i]
+        piece = text[s:e]
+        prev = out[-1] if out else None
+        i += 1
+        if prev is None:
+            out.append(_Group(s, e))
+            continue
+        if _is_level(piece):
+            head = _head_before_level(prev.written(text))
+            out.append(_Group(s, e, head=head))
+            continue
+        if piece[:1].islower() and not match_key(piece).startswith("các "):
+            # "đơn vị thuộc Sở" after "Các phòng", "theo lĩnh vực …": part of the previous unit
+            prev.end, prev.pieces = e, prev.pieces + 1
+            continue
+        through = _known_through(text, prev, pieces, i - 1)  # an official name's comma
+        if through is not None:
+            prev.end, prev.pieces, i = pieces[through][1], prev.pieces + through - i + 2, through + 1
+            continue
+        if _own_head(piece):
+            out.append(_Group(s, e))
+            continue
+        # a piece with no head word of its own: a head shared, or a well-formed name's comma
+        prev_head = _own_head(prev.written(text))
+        if prev_head and _known(f"{prev_head} {piece}"):
+            out.append(_Group(s, e, head=prev.head or prev_head))  # "Sở Tư pháp, Tài chính"
+            continue
+        through = _well_formed_through(text, prev, pieces, i - 1)
+        if through is not None:
+            prev.end, prev.pieces, i = pieces[through][1], prev.pieces + through - i + 2, through + 1
+            continue
+        out.append(_Group(s, e))
+    return out
+
+
+def _known_through(text: str, prev: _Group, pieces: list[tuple[int, int]], i: int) -> int | None:
+    """The piece a known name that starts at ``prev`` and crosses the comma before piece ``i`` ends in."""
+    end = prev.start + _known_prefix_end(text[prev.start : pieces[-1][1]])
+    if end <= pieces[i][0]:
+        return None
+    return next(j for j in range(i, len(pieces)) if pieces[j][1] >= end)
+
+
+def _well_formed_through(text: str, prev: _Group, pieces: list[tuple[int, int]], i: int) -> int | None:
+    """``Phòng X, Y và Z``: headless capitalised pieces up to one with "và"/"&" continue a headed name."""
+    if prev.head or not _own_head(text[prev.start : prev.end]) or _known(text[prev.start : prev.end]):
+        return None
+    for j in range(i, len(pieces)):
+        piece = text[pieces[j][0] : pieces[j][1]]
+        if not piece[:1].isupper() or _own_head(piece) or _is_level(piece):
+            return None
+        if _AND.search(piece):
+            return j
+    return None
 
 
 def _head_before_level(name: str) -> str:
@@ -132,28 +267,96 @@ def _head_before_level(name: str) -> str:
 
 
 def split_units(text: str | None) -> list[UnitMention]:
-    """Agencies named in one lead/partner cell, in order; total on any input."""
+    """Agencies named in one lead/partner cell, in order; total on any input.
+
+    The cell is cut on new lines, then ``;`` and ``,`` outside parentheses (and before
+    "và các"); hyphens and ``&`` never cut. A comma piece with no head word of its own
+    continues the name before it when the whole is a known agency name (``agencies`` in
+    the dictionary: "Sở Văn hóa, Thể thao và Du lịch") or a well-formed one ("Phòng X, Y
+    và Z"); a level word takes the head before it ("UBND cấp huyện, cấp xã"); a lower-case
+    piece continues the unit ("Các phòng, đơn vị thuộc Sở"). Role phrases after the agency
+    ("tổng hợp …", "được giao …") become the note. Offsets refer to ``nfc(text)``.
+    """
     text = nfc(text or "")
     mentions: list[UnitMention] = []
-    for line in text.split("\n"):
+    for ls, le in _spans(text, 0, len(text), "\n"):
         colon_head: str | None = None
-        for segment in split_outside_parens(line, ";"):
-            segment = _clean(segment)
-            head, sep, rest = segment.partition(":")
-            if sep and rest.strip() and len(head.split()) <= 4:
-                colon_head, segment = _singular(head), rest.strip()
-            pieces = _comma_pieces(segment)
-            for m in pieces:
+        label: tuple[int, int] | None = None
+        for seg in _spans(text, ls, le, ";"):
+            trimmed = _trim(text, *seg)
+            if trimmed is None:
+                continue
+            ss, se = trimmed
+            parts = _spans(text, ss, se, ":")
+            seg_label = None
+            if len(parts) > 1 and _trim(text, parts[0][1] + 1, se):
+                head_text = text[parts[0][0] : parts[0][1]]
+                singular = _singular(head_text)
+                if len(head_text.split()) <= 4 and _own_head(singular):
+                    colon_head, label, ss = singular, _trim(text, *parts[0]), parts[0][1] + 1
+                    seg_label = label
+            groups: list[_Group] = []
+            bounds = [ss, *[x for cut in _and_cuts(text, ss, se) for x in cut], se]
+            for ps, pe in zip(bounds[::2], bounds[1::2], strict=True):
+                pieces = [t for sp in _spans(text, ps, pe, ",") if (t := _trim(text, *sp))]
+                groups.extend(_group_pieces(text, pieces))
+            for g in groups:
+                g.label = g.label or seg_label
                 if colon_head is None:
                     continue
-                if match_key(m.name).startswith("các "):
+                if match_key(text[g.start : g.end]).startswith("các "):
                     colon_head = None  # "…; các phòng, đơn vị liên quan" names its own head
-                elif _starts_with_any(m.name, dictionary()["head_words"]) is None:
-                    m.name = f"{colon_head} {m.name}"
-            mentions.extend(pieces)
-    for m in mentions:
-        m.name, m.note = _cut_role(m.name)
-    return [m for m in mentions if m.name]
+                elif not g.head and not _own_head(text[g.start : g.end]):
+                    g.head, g.label = colon_head, label
+            mentions.extend(_mention(text, g) for g in groups)
+    return mentions
+
+
+def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of " và " that join two units: before "các …", a capitalised head word ("Sở Nội vụ và Sở Tư pháp")
+    or a known name ("BHXH tỉnh và VPUBND tỉnh").
+
+    Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh").
+    """
+    out = []
+    for m in re.finditer(r"\s+và\s+", text[start:end]):
+        right = text[start + m.end() : end]
+        unit_follows = right[:1].isupper() and (_own_head(right) or _known_prefix_end(right) > 0)
+        if not (right.startswith("các ") or unit_follows):  # "… và VPUBND tỉnh": a known name is a unit too
+            continue
+        piece_start = start + max(text.rfind(",", start, start + m.start()) + 1 - start, 0)
+        trimmed = _trim(text, piece_start, end)
+        if trimmed and _known_prefix_end(text[trimmed[0] : end]) > start + m.start() - trimmed[0]:
+            continue
+        out.append((start + m.start(), start + m.end()))
+    return out
+
+
+def _mention(text: str, g: _Group) -> UnitMention:
+    """The unit of a group, with a role phrase after the agency cut into the note."""
+    start, end = g.start, g.end
+    note_span = None
+    raw = text[start:end]
+    if not _starts_with_any(raw, _PERSON_ROLES):  # a person's role is the unit itself
+        cut = _role_cut(raw)
+        if cut is not None:
+            unit_span, role_span = _trim(text, start, start + cut), _trim(text, start + cut, end)
+            if unit_span and role_span:
+                (start, end), note_span = unit_span, role_span
+    written = _Group(start, end, g.head).written(text)
+    note = _squash(text[note_span[0] : note_span[1]]) if note_span else None
+    return UnitMention(text[start:end], written, start, end, note, note_span, g.label)
+
+
+def _role_cut(raw: str) -> int | None:
+    """Where a role phrase starts in ``raw`` (printed in lower case, after the agency's known name)."""
+    after = max(_known_prefix_end(raw), 1)
+    best: int | None = None
+    for marker in dictionary()["role_markers"]:
+        m = re.compile(r"(?<=[\s,])" + re.escape(marker) + r"(?!\w)").search(raw, after)
+        if m and (best is None or m.start() < best):
+            best = m.start()
+    return best
 
 
 def _singular(head: str) -> str:
@@ -161,18 +364,6 @@ def _singular(head: str) -> str:
     head = _clean(head)
     head = re.sub(r"^(?:các|những)\s+", "", head, flags=re.IGNORECASE)
     return head[:1].upper() + head[1:]
-
-
-def _cut_role(name: str) -> tuple[str, str | None]:
-    """``Văn phòng tổng hợp xây dựng báo cáo`` -> (``Văn phòng``, ``tổng hợp xây dựng báo cáo``)."""
-    if _starts_with_any(name, ["Công chức", "Thư ký", "Cán bộ"]):
-        return name, None  # a person's role is the unit itself
-    k = match_key(name)
-    for marker in dictionary()["role_markers"]:
-        i = k.find(" " + match_key(marker))
-        if i > 0:
-            return _TRAIL.sub("", name[:i]), name[i + 1 :]
-    return name, None
 
 
 def _expand_token(token: str, abbreviations: dict[str, str]) -> str:
@@ -195,10 +386,11 @@ def expand_abbreviations(text: str, ctx: UnitContext | None = None) -> str:
 def canonicalize(name: str, ctx: UnitContext | None = None) -> tuple[str, str]:
     """Canonical name and how it was found.
 
-    ``alias`` (the dictionary's alias tables), ``document`` (a name or abbreviation the same
-    plan defines), ``abbreviation`` (dictionary abbreviations expanded), ``head`` (an unknown
-    name under a known head word: "Sở Nội vụ"), ``none`` (nothing recognised: a dictionary
-    candidate).
+    ``alias`` (the dictionary's alias tables and its official agency names with their printed
+    variants: "Sở Lao động, Thương binh và Xã hội" -> "Sở Lao động - Thương binh và Xã hội"),
+    ``document`` (a name or abbreviation the same plan defines), ``abbreviation`` (dictionary
+    abbreviations expanded), ``head`` (an unknown name under a known head word: "Phòng Quản lý
+    Bưu chính"), ``none`` (nothing recognised: a dictionary candidate).
     """
     ctx = ctx or UnitContext()
     d = dictionary()
@@ -213,7 +405,10 @@ def canonicalize(name: str, ctx: UnitContext | None = None) -> tuple[str, str]:
                 return _fill(canon, ctx), "alias"
     if k in ctx.departments:
         return ctx.departments[k], "document"
-    canonical = expanded[:1].upper() + expanded[1:]
+    official = agency_names().get(_nkey(cleaned))
+    if official:
+        return official, "alias"
+    canonical = agency_names().get(_nkey(expanded)) or expanded[:1].upper() + expanded[1:]
     if expanded != cleaned:
         own = any(t.rstrip(",.;:") in ctx.abbreviations for t in cleaned.split())
         return canonical, "document" if own else "abbreviation"
@@ -270,9 +465,9 @@ def normalize_units(text: str | None, ctx: UnitContext | None = None) -> list[Un
     ctx = ctx or UnitContext()
     out = []
     for m in split_units(text):
-        name, matched = canonicalize(m.name, ctx)
+        name, matched = canonicalize(m.written, ctx)
         if name:
-            out.append(Unit(m.raw, name, unit_kind(name, ctx), m.note, matched))
+            out.append(Unit(m.raw, m.written, name, unit_kind(name, ctx), m.note, matched))
     return out
 
 
@@ -318,7 +513,7 @@ def unit_context(agency: str | None, province: str | None, cells: list[str], bod
     ctx.abbreviations = defined_abbreviations("\n".join([body, *cells]))
     for cell in cells:
         for m in split_units(cell):
-            name = expand_abbreviations(_clean(m.name), ctx)
+            name = expand_abbreviations(_clean(m.written), ctx)
             if match_key(name).startswith("phòng "):
                 ctx.departments.setdefault(_key(name[len("Phòng ") :]), name[:1].upper() + name[1:])
     return ctx

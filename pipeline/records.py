@@ -27,6 +27,8 @@ from pipeline.tables import (
     RECORDS,
     DeadlineKind,
     DocSignature,
+    DocTable,
+    DocTableCell,
     Document,
     LegalRef,
     Role,
@@ -69,6 +71,8 @@ class TableRows:
     task_units: list[TaskUnit] = field(default_factory=list)
     task_deadlines: list[TaskDeadline] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
+    doc_tables: list[DocTable] = field(default_factory=list)
+    doc_table_cells: list[DocTableCell] = field(default_factory=list)
     doc_signatures: list[DocSignature] = field(default_factory=list)
 
     def items(self) -> Iterator[tuple[type[Any], Sequence[Any]]]:
@@ -132,8 +136,42 @@ def table_rows(ctx: DocContext) -> TableRows:
         task_units=unit_rows(ctx),
         task_deadlines=deadline_rows(ctx),
         targets=target_rows(ctx),
+        doc_tables=doc_table_rows(ctx),
+        doc_table_cells=doc_table_cell_rows(ctx),
         doc_signatures=signature_rows(ctx),
     )
+
+
+def doc_table_rows(ctx: DocContext) -> list[DocTable]:
+    """The document's other tables (not the task table), one record each."""
+    return [
+        DocTable(doc_id=ctx.doc_id, table_no=t.number, pages=t.pages, labels=t.labels, n_rows=t.n_rows, n_cols=t.n_cols)
+        for t in ctx.extraction.others
+    ]
+
+
+def doc_table_cell_rows(ctx: DocContext) -> list[DocTableCell]:
+    out = []
+    for t in ctx.extraction.others:
+        for c in t.cells:
+            x0, top, x1, bottom = c.bbox
+            out.append(
+                DocTableCell(
+                    doc_id=ctx.doc_id,
+                    table_no=t.number,
+                    row_no=c.row,
+                    col_no=c.col,
+                    rowspan=c.rowspan,
+                    colspan=c.colspan,
+                    text=c.text,
+                    page=c.page,
+                    x0=x0,
+                    top=top,
+                    x1=x1,
+                    bottom=bottom,
+                )
+            )
+    return out
 
 
 def doc_id_for(sha: str) -> str:
@@ -320,6 +358,7 @@ def unit_rows(ctx: DocContext) -> list[TaskUnit]:
                         role=role,
                         position=position,
                         unit_raw=unit.raw,
+                        unit_written=unit.written,
                         unit_name=unit.name,
                         unit_kind=kind,
                         unit_note=unit.note,

@@ -190,8 +190,9 @@ class TaskUnit:
     row_no: int
     role: Role
     position: int  # order of the unit in its cell, from 1
-    unit_raw: str  # as printed
-    unit_name: str  # canonical, abbreviations expanded
+    unit_raw: str  # exactly as printed: a slice of the cell ("CNTT& TT" stays), role phrase cut off
+    unit_written: str  # as written with a shared head distributed ("UBND cấp xã" from "UBND cấp huyện, cấp xã")
+    unit_name: str  # canonical: official name from the dictionary, abbreviations expanded
     unit_kind: UnitKind
     unit_note: str | None  # what the cell says the unit does ("tổng hợp xây dựng báo cáo")
     matched: str  # how the name was found: alias, abbreviation, document, head, none
@@ -237,6 +238,41 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DocTable:
+    """``doc_tables``: every table printed in the document that is not the task table (a list of
+    procedures, a budget, a letterhead drawn as a table), stitched across pages."""
+
+    table: ClassVar[str] = "doc_tables"
+
+    doc_id: str
+    table_no: int  # from 1, in reading order
+    pages: list[int]  # pages it is printed on
+    labels: list[str]  # its first row's texts (the header, when it has one)
+    n_rows: int
+    n_cols: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocTableCell:
+    """``doc_table_cells``: one row per cell of a ``doc_tables`` table, with where it is printed."""
+
+    table: ClassVar[str] = "doc_table_cells"
+
+    doc_id: str
+    table_no: int
+    row_no: int  # from 0 (the first row, usually the header), counted across pages
+    col_no: int  # from 0
+    rowspan: int
+    colspan: int
+    text: str  # as printed, lines joined as in task cells
+    page: int
+    x0: Float32
+    top: Float32
+    x1: Float32
+    bottom: Float32
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DocSignature:
     """``doc_signatures``: one row per digital signature (``/Sig`` field) of a PDF."""
 
@@ -252,11 +288,25 @@ class DocSignature:
     covers_file: bool  # false: revisions were appended after this signature (later signatures, edits)
 
 
-Record = Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target | DocSignature
+Record = (
+    Document | Task | TaskCell | LegalRef | TaskUnit | TaskDeadline | Target | DocTable | DocTableCell | DocSignature
+)
 
 #: table name -> its record, in the order the tables are listed everywhere
 RECORDS: dict[str, type[Any]] = {
-    cls.table: cls for cls in (Document, Task, TaskCell, LegalRef, TaskUnit, TaskDeadline, Target, DocSignature)
+    cls.table: cls
+    for cls in (
+        Document,
+        Task,
+        TaskCell,
+        LegalRef,
+        TaskUnit,
+        TaskDeadline,
+        Target,
+        DocTable,
+        DocTableCell,
+        DocSignature,
+    )
 }
 
 _SCALARS: dict[type, pa.DataType] = {

@@ -20,6 +20,16 @@ SHARED_SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 GOLDEN = ROOT / "tests" / "golden"
 
 
+#: session fixtures that ingest documents: a test using one is slow whatever its module says
+INGESTING_FIXTURES = {"ingested", "ingested_camelot"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if INGESTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ files from the current output")
 

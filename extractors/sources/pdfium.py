@@ -132,12 +132,36 @@ def _path_segments(obj: Any, m: tuple) -> Iterator[tuple[float, float, float, fl
             prev = start
 
 
+#: a colour channel this light on a white page is not seen (Word draws white boxes behind text)
+_PAPER = 245
+
+
+def _inked(getter: Any, obj: Any) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    if not getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)):
+        return True  # no colour to read: assume it shows
+    return a.value > 0 and min(r.value, g.value, b.value) < _PAPER
+
+
+def _visible(obj: Any) -> bool:
+    """Is the path drawn in ink: stroked or filled in a colour that is not the paper's?
+
+    Word and LibreOffice exports are full of white rectangles and white-stroked frames around
+    paragraphs; taken as rules, they turn prose into one-column "tables"."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return True
+    shown = bool(stroke.value) and _inked(pdfium_c.FPDFPageObj_GetStrokeColor, obj)
+    return shown or (fill.value != 0 and _inked(pdfium_c.FPDFPageObj_GetFillColor, obj))
+
+
 def _walk(objs: Any, m_outer: tuple, depth: int = 0) -> Iterator[tuple[float, float, float, float]]:
     for obj in objs:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         m = _compose(_matrix(obj), m_outer)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield from _path_segments(obj, m)
+            if _visible(obj):
+                yield from _path_segments(obj, m)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
             n = pdfium_c.FPDFFormObj_CountObjects(obj)
             yield from _walk((pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n)), m, depth + 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.assemble import assemble
 from extractors.celltext import join_lines
 from extractors.model import GridCell, PageTable, RawPage
@@ -146,6 +148,7 @@ def test_tables_without_a_task_header_are_ignored():
     assert assemble(doc(grid(1, cells, 2, 3))).rows == []
 
 
+@pytest.mark.slow
 def test_camelot_second_opinion_recovers_a_page_the_primary_missed():
     from extractors.document import _second_opinion
     from extractors.reader import read_pdf

@@ -8,6 +8,8 @@ from extractors import ExtractSettings, extract
 from extractors.celltext import join_lines
 from tests.conftest import FIXTURES, PLANS
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 
 def _rows(key: str, text_layer: str):
     ex = extract(FIXTURES / f"{key}.pdf", ExtractSettings(text_layer=text_layer, cross_check=False))

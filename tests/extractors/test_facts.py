@@ -5,6 +5,8 @@ import pytest
 from extractors import extract
 from tests.conftest import FIXTURES, PLANS, gold
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 
 @pytest.fixture(scope="module", params=PLANS)
 def case(request):

@@ -25,7 +25,7 @@ EXPECTED: dict[str, tuple] = {
     "03": (None, "Bộ Tư pháp", "1043/BTP-QLXLVPHC&TDTHPL", date(2021, 4, 9), "Danh mục", "VĂN BẢN QUY PHẠM PHÁP LUẬT", None),
     "04": ("Gia Lai", "Ủy ban nhân dân tỉnh Gia Lai", "2061/QĐ-UBND", date(2026, 5, 13), "Danh mục", "SẢN PHẨM/ CÔNG VIỆC CHUNG", None),
     "05": ("Hà Nội", "Ủy ban nhân dân thành phố Hà Nội", "2858/QĐ-UBND", date(2025, 6, 10), "Quyết định", "Về việc phê duyệt đồ án Điều chỉnh cục bộ", "Dương Đức Tuấn"),
-    "06": ("Cao Bằng", "Hội đồng nhân dân tỉnh Cao Bằng", "33/2022/NQ-HĐND", date(2022, 7, 15), "Nghị quyết", "QUY ĐỊNH MỨC THU, CHẾ ĐỘ THU", None),
+    "06": ("Cao Bằng", "Hội đồng nhân dân tỉnh Cao Bằng", "33/2022/NQ-HĐND", date(2022, 7, 15), "Nghị quyết", "QUY ĐỊNH MỨC THU, CHẾ ĐỘ THU", "Triệu Đình Lê"),
     "07": ("Thanh Hóa", "Ủy ban nhân dân thị xã Bỉm Sơn", "3070/KH-UBND", date(2024, 9, 9), "Kế hoạch", "Khắc phục những tồn tại, hạn chế", "Trịnh Tuấn Thành"),
     "13": ("Bà Rịa - Vũng Tàu", "Ủy ban nhân dân thị trấn Ngãi Giao", "142/QĐ-UBND", date(2024, 3, 29), "Quyết định", "V/v phân công nhiệm vụ", "Nguyễn Xuân Quang"),
     "21": ("Quảng Ngãi", "Ủy ban nhân dân tỉnh Quảng Ngãi", "565/TB-UBND", date(2024, 11, 15), "Thông báo", "Kết luận của Phó Chủ tịch UBND tỉnh Võ Phiên", "Phùng Tô Long"),

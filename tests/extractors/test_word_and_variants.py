@@ -13,6 +13,8 @@ from pipeline.scoring import score
 from tests.conftest import ROOT, run_cli
 from tests.fixtures.synthetic import plan
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 SYN = ROOT / "tests" / "fixtures" / "synthetic"
 GOLD = SYN / f"{plan.KEY}.json"
 

@@ -11,6 +11,8 @@ import pytest
 from pipeline.scoring import score
 from tests.conftest import FIXTURES, PLANS, SHARED_SCORE
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 
 @pytest.mark.parametrize("key", PLANS)
 def test_default_engine_meets_the_bar(ingested, key):

@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import FIXTURES, run_cli
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 GOOD = FIXTURES / "sonla-stttt-cchc-2023.pdf"
 
 

@@ -21,6 +21,8 @@ from pipeline import ingest as ingest_mod
 from pipeline.ingest import extract_plan, ingest, reextract
 from tests.conftest import FIXTURES, PLANS, ROOT, run_cli
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 SONLA, BACKAN = (FIXTURES / f"{k}.pdf" for k in PLANS)
 TASKS = {"sonla": 43, "backan": 57}
 COMPARE = {

@@ -25,12 +25,13 @@ SET = ROOT / "tests" / "fixtures" / "layouts" / "set"
 INDEX = json.loads((SET / "index.json").read_text(encoding="utf-8"))
 
 TARGET_OVERALL, TARGET_PER_DOC = 0.995, 0.98  # the issue's bar
-# Floors just below what extractor 0.3.0 measures on the committed set (exact cells 0.8749, worst
-# document 0.1667, rows R 0.9626 / P 0.8466): raise them as the extractor improves, never lower them.
-FLOOR_OVERALL = 0.87  # exact cells summed over all documents
-FLOOR_PER_DOC = 0.16  # exact cells of the worst document
-FLOOR_ROW_RECALL = 0.96  # rows matched / gold rows, summed over all documents
-FLOOR_ROW_PRECISION = 0.84  # rows matched / rows extracted, summed over all documents
+# Floors just below what the extractor measures on the committed set (0.3.0: exact cells 0.8749, worst
+# document 0.1667, rows R 0.9626 / P 0.8466; 0.4.0: exact 0.9897, worst 0.8417 (a Chromium print whose
+# merged cells lose their rules at a page break), R 0.9943 / P 1.0): raise them, never lower them.
+FLOOR_OVERALL = 0.985  # exact cells summed over all documents
+FLOOR_PER_DOC = 0.84  # exact cells of the worst document
+FLOOR_ROW_RECALL = 0.99  # rows matched / gold rows, summed over all documents
+FLOOR_ROW_PRECISION = 0.995  # rows matched / rows extracted, summed over all documents
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +109,7 @@ def test_generator_is_deterministic():
         assert json.loads(json.dumps(plan.gold(), ensure_ascii=False)) == want, name
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in INDEX if n.endswith(".pdf")])
 def test_gold_words_are_printed_in_the_pdf(name):
     """Each gold cell's words are in the rendered PDF, and the appendix prints no others (pdfplumber)."""

@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import PLANS, ROOT, gold, golden_units
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 
 @pytest.fixture(scope="module")
 def con(ingested):

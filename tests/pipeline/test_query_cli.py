@@ -7,8 +7,11 @@ import io
 import json
 
 import pyarrow.parquet as pq
+import pytest
 
 from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
 
 
 def test_query_formats(ingested, tmp_path):

@@ -83,6 +83,7 @@ def test_enums_are_stored_as_their_values():
         role=Role.LEAD,
         position=1,
         unit_raw="Sở TP",
+        unit_written="Sở TP",
         unit_name="Sở Tư pháp",
         unit_kind=UnitKind.PROVINCIAL,
         unit_note=None,

@@ -17,6 +17,8 @@ from pipeline import views
 from pipeline.schema import TABLES, ddl
 from tests.conftest import FIXTURES, PLANS, gold, golden_units
 
+pytestmark = pytest.mark.slow  # ingests documents: deselect with -m 'not slow'
+
 # Each layout's section titles, mapped by hand onto the national reform areas.
 AREA_OF_TITLE = {
     "CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CCHC": "Chỉ đạo, điều hành",
