@@ -80,7 +80,7 @@ def _one(sig: Any) -> Signature:
         intact, valid = False, False
     coverage = sig.evaluate_signature_coverage()
     return Signature(
-        field=sig.field_name,
+        field=str(sig.field_name) if sig.field_name is not None else None,
         signer=_text(subject.get("common_name")),
         organisation=_text(subject.get("organization_name")),
         signed_at=sig.self_reported_timestamp,

@@ -7,6 +7,7 @@ block) shows. Skipped when the folder is absent (a user's clone has no ../shared
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 
 import pypdfium2 as pdfium
@@ -65,6 +66,7 @@ def test_real_signatures_are_read_offline():
     from extractors.signatures import read_signatures
 
     sigs = read_signatures(str(path))
+    assert pickle.loads(pickle.dumps(sigs)) == sigs  # plain values: extractions cross process boundaries
     assert [s.signer for s in sigs][:1] == ["Phùng Tô Long"]
     assert all(s.intact for s in sigs)
     assert [s.covers_file for s in sigs] == [False] * (len(sigs) - 1) + [True]  # later ones appended revisions
