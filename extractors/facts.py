@@ -1,10 +1,30 @@
-"""Document facts from the text outside the task table: province, agency, year, title…
+"""Document facts from the text outside the task table: issuer, province, number, date, title, signer…
 
-Vietnamese administrative documents follow Nghị định 30/2020/NĐ-CP: a letterhead
-(issuing body's parent on the first line, issuing body on the second, left; the
-national motto right), "Số: …" and place/date, the document type in capitals, its
-title centred below it, and a signature block (title in capitals, then the name)
-beside "Nơi nhận". Every rule degrades gracefully when a part is missing.
+Vietnamese administrative documents follow Nghị định 30/2020/NĐ-CP. The first page is read as
+that layout:
+
+- the **letterhead**, top left: the issuing body's parent on the first line(s) ("UBND TỈNH SƠN
+  LA"), the issuing body below ("SỞ THÔNG TIN VÀ TRUYỀN THÔNG"); a body without a parent prints
+  its own name over two lines ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI"). The national motto sits
+  top right. A letterhead drawn as a table (its cells) is read the same way;
+- "Số: 142/QĐ-UBND" under the issuer and "Quảng Ngãi, ngày 15 tháng 11 năm 2024" under the
+  motto: e-government software stamps the number and day as annotations, so the annotation
+  lines of the page (:mod:`extractors.sources.annotations`) replace the page lines they cover;
+- the document type in capitals ("QUYẾT ĐỊNH"), its trích yếu centred below it ("V/v …",
+  "Về việc …", or the title itself); a letter (công văn) has its "V/v …" under the number;
+- an appendix without a letterhead names its parent: "(Ban hành kèm theo Quyết định số …
+  ngày … của UBND tỉnh)";
+- the signature block beside "Nơi nhận": the signer's title in capitals ("KT. CHỦ TỊCH" /
+  "PHÓ CHỦ TỊCH"), then the name.
+
+``agency`` is the issuing body in normal case, as its letterhead names it: "Ủy ban nhân dân tỉnh
+Quảng Ngãi" when the body's own lines carry the province, "Sở Thông tin và Truyền thông" when
+only the parent line does (the province is then in ``province``, the parent in
+``parent_agency`` as printed). ``province`` is the canonical spelling of the province the issuer
+belongs to (:func:`normalizers.admin.canonical_province`), taken from, in order: the letterhead;
+the signing certificate's organisation; the place of issue; "tỉnh X" in the body. A central body
+(Bộ, Chính phủ, Thủ tướng, Quốc hội, or a number coded /BYT, /TTg, /QH…) has none. Every rule
+degrades gracefully when a part is missing.
 """
 
 from __future__ import annotations
@@ -12,26 +32,100 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from datetime import date
 from functools import cache
 from importlib import resources
 
-from extractors.model import DocumentFacts, RawDocument, TextLine
+from extractors.model import DocumentFacts, PageTable, RawDocument, RawPage, TextLine
+from extractors.signatures import Signature, read_signatures
+from normalizers.admin import bare_province, canonical_province, province_named
 from normalizers.text import fold, nfc
 
-_DOC_TYPES = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "QUYẾT ĐỊNH", "BÁO CÁO", "ĐỀ ÁN", "KẾ HOẠCH HÀNH ĐỘNG")
-_PARENT = re.compile(r"^(ubnd|uy ban nhan dan)\s+(tinh|thanh pho)\s+(?P<name>.+)$")
-_NUMBER = re.compile(r"^Số\s*:?\s*(?P<number>[\w\s./-]*/[\wĐđ\s./-]+?)\s*$")
-_PLACE_DATE = re.compile(r"(?P<place>[^\s,][^,]*?),\s*ngày\b.*?\bnăm\s*(?P<year>\d{4})")
-_BODY_PROVINCE = re.compile(r"\b(?:tỉnh|Tỉnh)\s+((?:[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ][^\s,.;:()/]*)(?:\s+[A-ZĐ][^\s,.;:()/]*){0,2})")
+#: document types as printed in capitals (longest first: "KẾ HOẠCH HÀNH ĐỘNG" before "KẾ HOẠCH")
+_DOC_TYPES = tuple(
+    sorted(
+        (
+            "KẾ HOẠCH",
+            "KẾ HOẠCH HÀNH ĐỘNG",
+            "CHƯƠNG TRÌNH",
+            "CHƯƠNG TRÌNH HÀNH ĐỘNG",
+            "QUYẾT ĐỊNH",
+            "BÁO CÁO",
+            "ĐỀ ÁN",
+            "THÔNG BÁO",
+            "NGHỊ QUYẾT",
+            "NGHỊ ĐỊNH",
+            "CHỈ THỊ",
+            "THÔNG TƯ",
+            "TỜ TRÌNH",
+            "HƯỚNG DẪN",
+            "PHƯƠNG ÁN",
+            "QUY CHẾ",
+            "QUY ĐỊNH",
+            "DANH MỤC",
+            "PHỤ LỤC",
+            "LUẬT",
+            "CÔNG ĐIỆN",
+            "BIÊN BẢN",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_MOTTO = ("cong hoa xa hoi", "doc lap", "tu do - hanh phuc", "hanh phuc")
+_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?[Ss]ố\s*[:.]?\s*(?P<number>.*?)\s*$")
+_NUMBER_SHAPE = re.compile(r"^[\w.]*\s*/\s*[\wĐđ&/.-]+$")
+_DATE = re.compile(
+    r"(?:(?P<place>[^\s,(][^,(]*?)\s*,\s*)?ngày\s*(?P<d>\d{1,2})?\s*[^\d\s]{0,2}\s*tháng\s*(?P<m>\d{1,2})?\s*"
+    r"[^\d\s]{0,2}\s*năm\s*(?P<y>\d{4})",
+    re.I,
+)
 _YEAR = re.compile(r"\bnăm\s+(\d{4})\b")
-_MOTTO = ("cong hoa xa hoi", "doc lap - tu do", "doc lap")
+_ATTACHED = re.compile(
+    r"(?:ban hành )?kèm theo\s+(?P<type>[^\d(]+?)\s+số\s*:?\s*(?P<number>[\w.]*\s*/\s*[\wĐđ&/.-]+)"
+    r"(?:\s+ngày\s*(?P<rest>.*?))?(?:\s+của\s+(?P<issuer>[^)]+))?\)?\s*$",
+    re.I,
+)
+#: the words a letterhead line starts with when it names a body of its own (not the parent's continuation)
+_BODY_HEADS = (
+    "so ",
+    "ban ",
+    "van phong",
+    "phong ",
+    "trung tam",
+    "chi cuc",
+    "cuc ",
+    "vu ",
+    "thanh tra",
+    "uy ban",
+    "ubnd",
+    "hoi dong",
+    "hdnd",
+    "bo ",
+    "tong cuc",
+    "truong ",
+    "benh vien",
+    "cong an",
+    "kho bac",
+    "quoc hoi",
+    "chinh phu",
+    "thu tuong",
+)
+#: administrative units whose name continues a body's line ("ỦY BAN NHÂN DÂN" / "TỈNH QUẢNG NGÃI")
+_UNITS = ("tinh", "thanh pho", "huyen", "quan", "thi xa", "thi tran", "xa", "phuong", "tp")
+_CENTRAL = ("bo ", "chinh phu", "thu tuong", "quoc hoi", "van phong chinh phu", "toa an nhan dan toi cao")
+_CENTRAL_CODES = re.compile(r"/(?:[\w.-]*-)?(?:B[A-ZĐ]{1,5}|TTg|CP|QH\d*|VPCP|UBTVQH\d*)(?:$|[-/])")
+_TITLE_STOP = ("can cu", "kinh gui", "thuc hien", "ngay ", "dieu ", "chuong ")
+_SIGN_TITLE = re.compile(r"^(?:KT\.|TM\.|TL\.|TUQ\.|Q\.|CHỦ TỊCH|PHÓ|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|CHÁNH|TRƯỞNG)")
+_NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯ\u00c0-\u1ef9][a-zđ\u00e0-\u1ef9]+$")
 
 
 @cache
 def known_agencies() -> list[str]:
-    """Names of provincial departments and bodies, as they are written in running text."""
+    """Names of departments, bodies and ministries, as they are written in running text."""
     data = resources.files("extractors").joinpath("data/agencies.json").read_text(encoding="utf-8")
-    return json.loads(data)["agencies"]
+    loaded = json.loads(data)
+    return [nfc(a) for a in loaded["agencies"] + loaded.get("central", [])]
 
 
 def title_case(text: str) -> str:
@@ -39,28 +133,398 @@ def title_case(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in nfc(text).split())
 
 
-def _centered(line: TextLine, width: float, tolerance: float = 25.0) -> bool:
-    mid = (line.bbox[0] + line.bbox[2]) / 2
-    return abs(mid - _text_center(width)) < tolerance
-
-
 def _text_center(width: float) -> float:
     return width / 2 + 8  # Vietnamese official layout: 30 mm left margin, 15-20 mm right
 
 
-def _front_lines(doc: RawDocument) -> list[TextLine]:
-    return doc.pages[0].lines if doc.pages else []
+def _centered(line: TextLine, width: float, tolerance: float = 40.0) -> bool:
+    mid = (line.bbox[0] + line.bbox[2]) / 2
+    return abs(mid - _text_center(width)) < tolerance
 
 
-def _letterhead(lines: list[TextLine], width: float) -> list[TextLine]:
-    """Left-hand letterhead lines: above the document-type heading, left of the motto."""
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _decoration(text: str) -> bool:
+    return not any(c.isalnum() for c in text)
+
+
+def _overlaps(a: TextLine, b: TextLine) -> bool:
+    top, bottom = max(a.bbox[1], b.bbox[1]), min(a.bbox[3], b.bbox[3])
+    left, right = max(a.bbox[0], b.bbox[0]), min(a.bbox[2], b.bbox[2])
+    height = min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1]) or 1.0
+    return bottom - top > 0.5 * height and right - left > 0
+
+
+def _table_lines(page: RawPage) -> list[TextLine]:
+    """The lines of small tables' cells (a letterhead drawn as a table), one box slice per line."""
     out = []
-    for line in lines:
-        if nfc(line.text).strip().upper() in _DOC_TYPES:
-            break
-        if (line.bbox[0] + line.bbox[2]) / 2 < width / 2 and not any(m in fold(line.text) for m in _MOTTO):
-            out.append(line)
+    for table in page.tables:
+        for cell in table.cells:
+            texts = [t for t in cell.lines if t.strip()]
+            if not texts:
+                continue
+            x0, top, x1, bottom = cell.bbox
+            step = (bottom - top) / len(texts)
+            for i, text in enumerate(texts):
+                out.append(TextLine(text.strip(), (x0, top + i * step, x1, top + (i + 1) * step), page.number))
     return out
+
+
+def front_lines(page: RawPage) -> tuple[list[TextLine], list[TextLine]]:
+    """The first page's lines as printed, stamped annotations filled in, and the annotation-only lines.
+
+    A page line that an annotation line covers (same height, overlapping columns) is replaced by
+    it ("Số: /QĐ-UBND" -> "Số: 142/QĐ-UBND"); annotation lines that cover no page line (the
+    signature's stamp box: "Ký bởi: …") are returned apart: they carry numbers and dates but
+    are never letterhead.
+    """
+    lines = list(page.lines)
+    head_tables = [t for t in page.tables if t.bbox[1] < page.height * 0.35]
+    if head_tables:
+        first_table = min(t.bbox[1] for t in head_tables)
+        above = [ln for ln in lines if ln.bbox[1] < first_table]
+        if not any(_doc_type_of(ln.text) for ln in above):  # the letterhead is the table
+            lines += [ln for t in head_tables for ln in _table_lines(_only(page, t))]
+    stamps: list[TextLine] = []
+    for ann in page.annotation_lines:
+        covered = [i for i, ln in enumerate(lines) if _overlaps(ln, ann)]
+        if covered:
+            for i in reversed(covered[1:]):
+                del lines[i]
+            lines[covered[0]] = ann
+        else:
+            stamps.append(ann)
+    lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
+    return lines, stamps
+
+
+def _only(page: RawPage, table: PageTable) -> RawPage:
+    return RawPage(page.number, page.width, page.height, [], [table])
+
+
+def _doc_type_of(text: str) -> tuple[str, str] | None:
+    """``("QUYẾT ĐỊNH", rest)`` when a capitals line is or starts with a document type."""
+    text = nfc(text).strip()
+    if not _is_upper(text):
+        return None
+    for kind in _DOC_TYPES:
+        if text == kind or text.startswith(kind + " "):
+            rest = text[len(kind) :].strip()
+            if rest and kind not in ("DANH MỤC", "PHỤ LỤC", "QUY ĐỊNH"):
+                continue  # "QUYẾT ĐỊNH:" / "KẾ HOẠCH CỦA…" in running capitals are not the heading
+            return kind, rest
+    return None
+
+
+def _clean_number(raw: str) -> str | None:
+    text = re.sub(r"\s+", "", raw).strip(".,;")
+    text = re.sub(r"\.+(?=/)", "", text)
+    return text if "/" in text else None
+
+
+def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
+    """``(place, as printed, date)`` of "Hà Nội, ngày 24 tháng 6 năm 2025"; the date when complete."""
+    m = _DATE.search(nfc(text))
+    if not m:
+        return None
+    day, month, year = (int(g) if g else None for g in (m.group("d"), m.group("m"), m.group("y")))
+    found = None
+    if day and month and year:
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            found = None
+    place = m.group("place")
+    return (place.strip() if place else None), m.group(0), found
+
+
+def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    m = _DATE.search(nfc(text))
+    if not m:
+        return None, None, None
+    d, mo, y = (int(g) if g else None for g in (m.group("d"), m.group("m"), m.group("y")))
+    return d, mo, y
+
+
+_NEW_TONES = {
+    "uỷ": "ủy",
+    "uý": "úy",
+    "uỳ": "ùy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+    "oá": "óa",
+    "oà": "òa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oé": "óe",
+    "oè": "òe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+}
+_OLD_TONE = re.compile(r"(?i)(?:" + "|".join(_NEW_TONES) + r")(?![\w])")
+
+
+def new_tones(text: str) -> str:
+    """Tone marks placed as the official names write them: ``Uỷ ban``, ``Thanh Hoá`` -> ``Ủy ban``, ``Thanh Hóa``."""
+
+    def one(m: re.Match[str]) -> str:
+        pair = m.group(0)
+        new = _NEW_TONES[pair.lower()]
+        return new.upper() if pair.isupper() else (new[0].upper() + new[1] if pair[0].isupper() else new)
+
+    return _OLD_TONE.sub(one, nfc(text))
+
+
+def _normal_case(upper: str) -> str:
+    """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi`` (names keep capitals)."""
+    text = " ".join(nfc(upper).split())
+    for name in known_agencies():  # "SỞ THÔNG TIN VÀ TRUYỀN THÔNG" -> its running-text spelling
+        key = fold(name)
+        if fold(text) == key:
+            return name
+        if fold(text).startswith(key + " "):
+            unit = nfc(name.split()[-1]).lower() in ("tỉnh", "huyện", "quận", "xã", "phường")
+            return new_tones(name + " " + _normal_case_rest(text.split()[len(name.split()) :], unit))
+    words = text.split()
+    if fold(words[0]) == "ubnd":
+        words[:1] = ["Ủy", "ban", "nhân", "dân"]
+    if fold(words[0]) == "hdnd":
+        words[:1] = ["Hội", "đồng", "nhân", "dân"]
+    return new_tones((words[0][:1].upper() + words[0][1:].lower() + " " + _normal_case_rest(words[1:])).strip())
+
+
+def _normal_case_rest(words: list[str], proper: bool = False) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        f = nfc(w).lower()
+        two = nfc(" ".join(words[i : i + 2])).lower()
+        if two in ("thành phố", "thị xã", "thị trấn"):
+            out += [words[i].lower(), words[i + 1].lower()]
+            proper = True
+            i += 2
+            continue
+        if f in ("tỉnh", "huyện", "quận", "xã", "phường"):
+            out.append(w.lower())
+            proper = True
+        elif proper:
+            out.append(w[:1].upper() + w[1:].lower())
+        else:
+            out.append(w.lower())
+        i += 1
+    return " ".join(out)
+
+
+def _split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
+    """``(parent as printed, issuing body as printed)`` from the letterhead's left lines."""
+    if not lines:
+        return None, None
+    groups: list[list[str]] = []
+    for text in lines:
+        f = fold(text)
+        continues = groups and (
+            any(f == u or f.startswith(u + " ") for u in _UNITS)
+            or not any(f.startswith(h) for h in _BODY_HEADS)
+            and not groups[-1][-1].rstrip().endswith(tuple("0123456789"))
+        )
+        if continues:
+            groups[-1].append(text)
+        else:
+            groups.append([text])
+    joined = [" ".join(g) for g in groups]
+    if len(joined) == 1:
+        return None, joined[0]
+    return " ".join(joined[:-1]), joined[-1]
+
+
+def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> DocumentFacts:
+    """The document's facts from its first page, its signature block and (when given) its e-signatures."""
+    facts = DocumentFacts()
+    if signatures is None:
+        signatures = read_signatures(doc.path)
+    facts.signatures = signatures
+    facts.signed_at = min((s.signed_at for s in signatures if s.signed_at), default=None)
+    if not doc.pages:
+        return facts
+    page = doc.pages[0]
+    lines, stamps = front_lines(page)
+    width = page.width
+    body_text = " ".join(ln.text for p in doc.pages[:3] for ln in p.lines)
+
+    type_at = next((i for i, ln in enumerate(lines) if _doc_type_of(ln.text)), None)
+    head_end = lines[type_at].bbox[1] if type_at is not None else page.height * 0.3
+    head = [ln for ln in lines if ln.bbox[1] < head_end - 1]
+    motto = [ln for ln in head if any(m in fold(ln.text) for m in _MOTTO)]
+    right_edge = min((ln.bbox[0] for ln in motto), default=width / 2)
+
+    issuer: list[str] = []
+    for ln in head:
+        text = nfc(ln.text).strip()
+        if ln in motto or _decoration(text) or ln.bbox[0] >= right_edge - 5:
+            continue
+        if _NUMBER.match(text) or _read_date(text) or fold(text).startswith(("v/v", "ve viec")):
+            continue
+        if (ln.bbox[0] + ln.bbox[2]) / 2 > width * 0.5 or not _is_upper(text):
+            continue
+        issuer.append(text)
+    facts.issuer_lines = issuer
+    parent, own = _split_issuer(issuer)
+    facts.parent_agency = parent
+    if own:
+        facts.agency = _normal_case(own)
+
+    for ln in head + stamps:
+        m = _NUMBER.match(nfc(ln.text).strip())
+        if m and facts.number is None and _NUMBER_SHAPE.match(m.group("number")):
+            facts.number = _clean_number(m.group("number"))
+    for ln in head + stamps:
+        got = _read_date(ln.text)
+        if got and facts.place_date is None and not fold(ln.text).startswith(("(", "thoi gian")):
+            facts.place, facts.place_date, facts.date = got
+    _attached(facts, lines)
+    _stamp_day(facts, stamps)
+
+    facts.doc_type, facts.title = _type_and_title(lines, type_at, width)
+    if facts.title is None:
+        facts.title = _letter_subject(head)
+        if facts.title and facts.doc_type is None:
+            facts.doc_type = "Công văn"
+    _province(facts, body_text)
+    if facts.agency is None:
+        facts.agency = _agency_in(body_text[:2000]) or _agency_in(doc.metadata.get("Author", ""))
+    year = _YEAR.search(facts.title or "") or _YEAR.search(facts.place_date or "")
+    facts.plan_year = int(year.group(1)) if year else (facts.date.year if facts.date else None)
+    facts.signer_title, facts.signer = _signature(doc)
+    mine = [
+        s.signed_at for s in signatures if s.signed_at and facts.signer and fold(s.signer or "") == fold(facts.signer)
+    ]
+    if mine:
+        facts.signed_at = mine[0]
+    if facts.agency and facts.province and facts.agency.lower().endswith((" tỉnh", " thành phố")):
+        facts.agency += " " + facts.province  # "của UBND tỉnh" in an appendix whose province is known
+    if facts.agency is None and facts.number:
+        facts.agency = _agency_of_code(facts.number)
+    return facts
+
+
+def _agency_of_code(number: str) -> str | None:
+    """``1043/BTP-…`` -> ``Bộ Tư pháp``: the issuer's code in a central body's number (Nghị định 30/2020)."""
+    data = json.loads(resources.files("extractors").joinpath("data/agencies.json").read_text(encoding="utf-8"))
+    codes: dict[str, str] = data.get("codes", {})
+    for part in re.split(r"[/-]", number)[1:]:
+        if part in codes:
+            return nfc(codes[part])
+    return None
+
+
+def _attached(facts: DocumentFacts, lines: list[TextLine]) -> None:
+    """An appendix: "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày … của UBND tỉnh)"."""
+    text = " ".join(ln.text for ln in lines[:12] if ln.text.strip())
+    start = text.find("(")
+    while start != -1:
+        end = text.find(")", start)
+        m = _ATTACHED.search(text[start + 1 : end if end != -1 else None])
+        if m:
+            if facts.number is None:
+                facts.number = _clean_number(m.group("number"))
+            if facts.date is None and m.group("rest"):
+                d, mo, y = _numbers_of(m.group("rest"))
+                if d and mo and y:
+                    facts.date = _safe_date(y, mo, d)
+                elif facts.place_date is None:
+                    facts.place_date = "ngày " + m.group("rest").strip()
+            issuer = (m.group("issuer") or "").strip()
+            if facts.agency is None and issuer:
+                facts.agency = _normal_case(issuer)
+            return
+        start = text.find("(", start + 1)
+
+
+def _numbers_of(text: str) -> tuple[int | None, int | None, int | None]:
+    m = re.match(r"\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", text)
+    if m:
+        return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return _date_parts("ngày " + text)
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+_STAMP_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})T|(\d{2})[./](\d{2})[./](\d{4})\s+\d{1,2}:\d{2}")
+
+
+def _stamp_day(facts: DocumentFacts, stamps: list[TextLine]) -> None:
+    """A date printed without its day ("ngày  tháng 5 năm 2026") takes the signing day of that month."""
+    if facts.date is not None:
+        return
+    d, month, year = _date_parts(facts.place_date or "")
+    candidates: list[date] = []
+    for ln in stamps:
+        m = _STAMP_TIME.search(ln.text)
+        if m and m.group(1):
+            candidates.append(date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        elif m:
+            candidates.append(date(int(m.group(6)), int(m.group(5)), int(m.group(4))))
+    if facts.signed_at is not None:
+        candidates.append(facts.signed_at.date())
+    if month and year and d is None:
+        for c in candidates:
+            if (c.year, c.month) == (year, month):
+                facts.date = c
+                return
+
+
+def _letter_subject(head: list[TextLine]) -> str | None:
+    """A letter's trích yếu under its number: "V/v …" (possibly over two lines)."""
+    for i, ln in enumerate(head):
+        if fold(ln.text).startswith(("v/v", "ve viec")):
+            parts = [ln.text.strip()]
+            for nxt in head[i + 1 : i + 3]:
+                if abs(nxt.bbox[0] - ln.bbox[0]) < 40 and nxt.bbox[1] - ln.bbox[3] < 20 and not _NUMBER.match(nxt.text):
+                    parts.append(nxt.text.strip())
+            return nfc(" ".join(parts))
+    return None
+
+
+def _province(facts: DocumentFacts, body_text: str) -> None:
+    """Province from the issuer, else the certificate, else the place, else the body (never for central bodies)."""
+    for text in facts.issuer_lines:
+        found = province_named(text)
+        if found:
+            facts.province, facts.province_raw = found
+            return
+    joined = " ".join(facts.issuer_lines)
+    if (found := province_named(joined)) is not None:
+        facts.province, facts.province_raw = found
+        return
+    key = fold(joined)
+    if key.startswith(_CENTRAL) or (facts.number and _CENTRAL_CODES.search(facts.number)):
+        return
+    for sig in facts.signatures:
+        for named in (sig.organisation, sig.signer):
+            if (found := bare_province(named)) is not None:
+                facts.province, facts.province_raw = found
+                return
+    if facts.place and (name := canonical_province(facts.place)):
+        facts.province, facts.province_raw = name, facts.place
+        return
+    counts: Counter[tuple[str, str]] = Counter()
+    for m in re.finditer(r"\b(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố)\s", body_text):
+        found = province_named(body_text[m.start() : m.start() + 60])
+        if found:
+            counts[found] += 1
+    if counts:
+        facts.province, facts.province_raw = counts.most_common(1)[0][0]
 
 
 def _agency_in(text: str) -> str | None:
@@ -71,77 +535,66 @@ def _agency_in(text: str) -> str | None:
     return None
 
 
-def find_facts(doc: RawDocument) -> DocumentFacts:
-    facts = DocumentFacts()
-    lines = _front_lines(doc)
-    if not lines:
-        return facts
-    width = doc.pages[0].width
-    head = _letterhead(lines, width)
-    body_text = " ".join(ln.text for p in doc.pages[:3] for ln in p.lines)
-
-    for line in head:
-        m = _PARENT.match(fold(line.text))
-        if m and facts.province is None:
-            words = nfc(line.text).split()
-            facts.province = title_case(" ".join(words[-len(m.group("name").split()) :]))
-        elif facts.agency is None and not _NUMBER.match(line.text) and not _PLACE_DATE.search(line.text):
-            facts.agency = _agency_in(line.text) or _sentence_from_body(line.text, body_text)
-    if facts.province is None:
-        found = Counter(m.group(1) for m in _BODY_PROVINCE.finditer(body_text))
-        facts.province = found.most_common(1)[0][0] if found else None
-    if facts.agency is None:
-        facts.agency = _agency_in(body_text[:2000]) or _agency_in(doc.metadata.get("Author", ""))
-
-    for line in lines:
-        if (m := _NUMBER.match(nfc(line.text))) and facts.number is None:
-            facts.number = re.sub(r"\s+", "", m.group("number"))
-        if (m := _PLACE_DATE.search(nfc(line.text))) and facts.place_date is None:
-            facts.place_date = m.group(0)
-    facts.doc_type, facts.title = _type_and_title(lines, width)
-    year = _YEAR.search(facts.title or "") or _YEAR.search(facts.place_date or "")
-    facts.plan_year = int(year.group(1)) if year else None
-    facts.signer_title, facts.signer = _signature(doc)
-    return facts
-
-
-def _sentence_from_body(upper: str, body: str) -> str:
-    """The mixed-case spelling of a capitalised letterhead line, as the body writes it."""
-    key = fold(upper)
-    words = body.split()
-    n = len(upper.split())
-    for i in range(len(words) - n + 1):
-        candidate = " ".join(words[i : i + n])
-        if fold(candidate) == key:
-            return candidate
-    return upper[:1] + upper[1:].lower()
+def _type_and_title(lines: list[TextLine], at: int | None, width: float) -> tuple[str | None, str | None]:
+    if at is None:
+        return None, None
+    kind, rest = _doc_type_of(lines[at].text) or ("", "")
+    title = [rest] if rest else []
+    prev = lines[at]
+    spacing: float | None = None
+    bold: bool | None = None
+    for nxt in lines[at + 1 : at + 8]:
+        text = nfc(nxt.text).strip()
+        gap = nxt.bbox[1] - prev.bbox[1]
+        f = fold(text)
+        if _decoration(text) or text.startswith("(") or (f.startswith(_TITLE_STOP) and not nxt.bold):
+            break
+        if not _centered(nxt, width) or (spacing is not None and gap > spacing * 1.35 + 1):
+            break
+        if bold is not None and nxt.bold != bold:
+            break
+        if _is_upper(text) and title and not _is_upper(title[-1]):
+            break  # the issuer's name repeated above the preamble ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI")
+        if (
+            _is_upper(text)
+            and not title
+            and any(f.startswith(h) for h in ("uy ban", "hoi dong", "chu tich", "bo truong"))
+        ):
+            break
+        if title and spacing is None:
+            spacing = gap
+        if not title:
+            spacing = None
+        bold = nxt.bold
+        title.append(text)
+        prev = nxt
+    return kind[:1] + kind[1:].lower(), nfc(" ".join(title)) or None
 
 
-def _type_and_title(lines: list[TextLine], width: float) -> tuple[str | None, str | None]:
-    for i, line in enumerate(lines):
-        text = nfc(line.text).strip()
-        if text.upper() == text and text in _DOC_TYPES:
-            title = []
-            widest = max(ln.bbox[2] - ln.bbox[0] for ln in lines)
-            for nxt in lines[i + 1 : i + 5]:
-                narrow = nxt.bbox[2] - nxt.bbox[0] < 0.85 * widest
-                if not (_centered(nxt, width) and (nxt.bold or narrow)) or nxt.text.isupper():
-                    break
-                title.append(nxt.text.strip())
-            return text[:1] + text[1:].lower(), " ".join(title) or None
-    return None, None
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
 
 
 def _signature(doc: RawDocument) -> tuple[str | None, str | None]:
-    """Signer title (capitals, may be two lines) and name, right of "Nơi nhận"."""
-    for page in doc.pages:
+    """Signer title (capitals, may be several lines) and name, right of "Nơi nhận"."""
+    for page in reversed(doc.pages):
         lines = page.lines
         start = next((i for i, ln in enumerate(lines) if fold(ln.text).startswith("noi nhan")), None)
         if start is None:
             continue
         top = lines[start].bbox[1] - 40  # the title may sit a little higher when the block is bottom-aligned
         right = [ln for ln in lines if ln.bbox[0] > page.width * 0.45 and ln.bbox[1] >= top]
-        titles = [ln.text.strip() for ln in right if ln.text.strip().isupper()]
-        names = [ln.text.strip() for ln in right if not ln.text.strip().isupper()]
-        return ("\n".join(titles) or None), (names[-1] if names else None)
+        titles: list[str] = []
+        name = None
+        for ln in right:
+            text = nfc(ln.text).strip()
+            if _is_upper(text) and not name:
+                if titles or _SIGN_TITLE.match(text) or len(text.split()) <= 6:
+                    titles.append(text)
+            elif titles and _looks_like_name(text):
+                name = text
+                break
+        if titles or name:
+            return ("\n".join(titles) or None), name
     return None, None

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extractors.signatures import Signature
 
 BBox = tuple[float, float, float, float]
 
@@ -33,6 +38,7 @@ class TextLine:
     bbox: BBox
     page: int
     bold: bool = False
+    annotation: bool = False  # printed by an annotation's appearance (an e-signature's stamped number)
 
 
 @dataclass
@@ -137,6 +143,9 @@ class RawPage:
     n_rules: int = 0  # ruling lines and rectangles drawn on the page
     source: str = "pdfium"
     ocr_info: OcrInfo | None = None
+    #: lines that annotations (e-signature widgets, free text) print, with the page's own text of
+    #: those lines: read by the facts stage only (:mod:`extractors.sources.annotations`)
+    annotation_lines: list[TextLine] = field(default_factory=list)
 
     @property
     def ocr(self) -> bool:
@@ -232,15 +241,24 @@ class OtherTable:
 
 @dataclass
 class DocumentFacts:
-    province: str | None = None
-    agency: str | None = None
+    """What the letterhead, header block and signature block say (:mod:`extractors.facts`)."""
+
+    province: str | None = None  # canonical spelling ("Thanh Hóa"); None for central bodies
+    agency: str | None = None  # the issuing body in normal case
     plan_year: int | None = None
     title: str | None = None
     number: str | None = None
-    place_date: str | None = None
+    place_date: str | None = None  # as printed
     signer: str | None = None
     signer_title: str | None = None
     doc_type: str | None = None
+    issuer_lines: list[str] = field(default_factory=list)  # the letterhead's left lines, as printed
+    parent_agency: str | None = None  # the line(s) above the issuing body, as printed
+    date: date | None = None  # the date of issue, when printed (or stamped) in full
+    place: str | None = None  # the place of issue
+    province_raw: str | None = None  # the province as printed where it was read
+    signed_at: datetime | None = None  # the earliest digital signature's signing time
+    signatures: list[Signature] = field(default_factory=list)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawP
 from extractors.ocr_text import fix_ocr_line
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
+from extractors.sources.annotations import add_annotation_lines
 from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
 from extractors.sources.textcheck import implausible, page_objects, vector_text, vietnamese_plausibility
 
@@ -56,6 +57,7 @@ class PdfReader:
             self.state.page_heights = {n: pdf.get_page_size(n - 1)[1] for n in numbers}
             meta = {k: str(v) for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
             pages = [self._page(pdf, n - 1, source) for n in numbers]
+            add_annotation_lines(self.path, pages, self.settings)
         finally:
             source.close()
             pdf.close()

@@ -67,3 +67,95 @@ def province_after_2025(province: str | None) -> str | None:
 def province_merger() -> dict[str, list[str]]:
     """The 34 provinces since 1/7/2025, each with the names (before the merger) it covers."""
     return _data("provinces_2025")["provinces"]
+
+
+@lru_cache(maxsize=1)
+def province_names() -> tuple[str, ...]:
+    """Every province and centrally-run city name: the 63 before 1/7/2025 and the 34 after it."""
+    names: dict[str, None] = {}
+    for after, before in province_merger().items():
+        for name in [after, *before]:
+            names.setdefault(name)
+    return tuple(names)
+
+
+@lru_cache(maxsize=1)
+def _folded_names() -> dict[str, str]:
+    return {fold(name): name for name in province_names()}
+
+
+def _distance_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+def canonical_province(text: str | None) -> str | None:
+    """The official spelling of a province named by ``text``: ``THANH HOÁ``/``Thanh Hoa`` -> ``Thanh Hóa``.
+
+    ``text`` is the name alone (no "tỉnh"); case, diacritics (missing or misplaced) and one
+    wrong letter (OCR) are tolerated for names of six letters or more. None when nothing matches.
+    """
+    if not text:
+        return None
+    key = fold(text).replace(" - ", "-").replace("-", " - ")
+    key = " ".join(key.split())
+    names = _folded_names()
+    if key in names:
+        return names[key]
+    squeezed = key.replace(" ", "")
+    for folded, name in names.items():
+        other = folded.replace(" ", "")
+        if squeezed == other or (len(other) >= 6 and _distance_at_most_one(squeezed, other)):
+            return name
+    return None
+
+
+#: the words that introduce a province's name ("UBND TỈNH SƠN LA", "Thành phố Hà Nội", "TP. Hồ Chí Minh")
+_PROVINCE_MARKERS = ("tinh", "thanh pho", "tp.", "tp")
+
+
+def province_named(text: str | None) -> tuple[str, str] | None:
+    """``(canonical, as printed)`` of the first province ``text`` names after "tỉnh"/"thành phố"/"TP".
+
+    ``"UBND TỈNH BẮC KẠN"`` -> ``("Bắc Kạn", "BẮC KẠN")``; ``"Thành phố Hồ Chí Minh"`` ->
+    ``("Hồ Chí Minh", "Hồ Chí Minh")``. The longest run of up to four words after a marker that is a
+    province name wins, so "tỉnh Bà Rịa - Vũng Tàu ban hành" finds "Bà Rịa - Vũng Tàu".
+    """
+    if not text:
+        return None
+    words = nfc(text).replace("-", " - ").split()
+    folded = [fold(w) for w in words]
+    for i in range(len(words)):
+        start = None
+        for marker in _PROVINCE_MARKERS:
+            parts = marker.split()
+            if folded[i : i + len(parts)] == parts:
+                start = i + len(parts)
+                break
+        if start is None:
+            continue
+        for n in range(min(6, len(words) - start), 0, -1):
+            printed = " ".join(words[start : start + n]).replace(" - ", " - ").strip(" ,.;:()")
+            name = canonical_province(printed)
+            if name:
+                return name, printed.replace(" - ", " - ")
+    return None
+
+
+def bare_province(text: str | None) -> tuple[str, str] | None:
+    """``(canonical, as printed)`` when ``text`` is itself a province name ("Tỉnh Quảng Ngãi" too)."""
+    if not text:
+        return None
+    found = province_named(text)
+    if found:
+        return found
+    name = canonical_province(text.strip(" ,.;:()"))
+    return (name, text.strip(" ,.;:()")) if name else None

@@ -29,6 +29,7 @@ from pipeline.tables import (
     BodyLine,
     Correction,
     DeadlineKind,
+    DocSignature,
     DocTable,
     DocTableCell,
     Document,
@@ -79,6 +80,7 @@ class TableRows:
     doc_table_cells: list[DocTableCell] = field(default_factory=list)
     body_lines: list[BodyLine] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+    doc_signatures: list[DocSignature] = field(default_factory=list)
 
     def items(self) -> Iterator[tuple[type[Any], Sequence[Any]]]:
         """``(record class, records)`` of each table, in table order."""
@@ -151,6 +153,7 @@ def table_rows(ctx: DocContext) -> TableRows:
         doc_table_cells=doc_table_cell_rows(ctx),
         body_lines=body_line_rows(ctx),
         **normalized_rows(ctx),
+        doc_signatures=signature_rows(ctx),
     )
 
 
@@ -254,6 +257,12 @@ def document_row(base: Document, ex: Extraction) -> Document:
         place_date=f.place_date,
         signer=f.signer,
         signer_title=f.signer_title,
+        issuer_lines=list(f.issuer_lines),
+        parent_agency=f.parent_agency,
+        date=f.date,
+        place=f.place,
+        signed_at=f.signed_at,
+        province_raw=f.province_raw,
         engine=ex.engine,
         n_tasks=len(ex.rows),
         table_pages=sorted({p for row in ex.rows for p in row.pages}),
@@ -467,3 +476,20 @@ def _strip_numbering(text: str | None) -> str | None:
     if not text:
         return None
     return re.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", text).strip() or None
+
+
+def signature_rows(ctx: DocContext) -> list[DocSignature]:
+    """One row per digital signature of the file, in file order."""
+    return [
+        DocSignature(
+            doc_id=ctx.doc_id,
+            sig_no=i,
+            field=sig.field,
+            signer=sig.signer,
+            organisation=sig.organisation,
+            signed_at=sig.signed_at,
+            intact=sig.intact,
+            covers_file=sig.covers_file,
+        )
+        for i, sig in enumerate(ctx.extraction.facts.signatures if ctx.extraction else [], start=1)
+    ]

@@ -108,6 +108,12 @@ class Document:
     place_date: str | None = None  # "Sơn La, ngày … tháng … năm …"
     signer: str | None = None
     signer_title: str | None = None
+    issuer_lines: list[str] = dataclasses.field(default_factory=list)  # the letterhead's left lines, as printed
+    parent_agency: str | None = None  # the letterhead line above the issuer, as printed: "UBND TỈNH SƠN LA"
+    date: date | None = None  # date of issue, when printed (or stamped by the e-signature) in full
+    place: str | None = None  # place of issue: "Quảng Ngãi"
+    signed_at: datetime | None = None  # signing time of the signer's digital signature (else the earliest)
+    province_raw: str | None = None  # the province as printed where it was read: "THANH HOÁ"
     status: Status = Status.FAILED
     error: str | None = None  # what went wrong and what to do; null when ok
     engine: str | None = None  # table engine: pdfplumber, camelot, docx…
@@ -347,6 +353,22 @@ class Correction:
     current_value: str | None = None  # the extractor's value at the last extraction (differs in a conflict)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocSignature:
+    """``doc_signatures``: one row per digital signature (``/Sig`` field) of a PDF."""
+
+    table: ClassVar[str] = "doc_signatures"
+
+    doc_id: str
+    sig_no: int  # from 1, in file order
+    field: str | None  # the signature field's name
+    signer: str | None  # certificate subject's common name: a person or a body
+    organisation: str | None  # certificate subject's organisation
+    signed_at: datetime | None  # the signing time the signature states
+    intact: bool  # the signed bytes are unchanged and the signature verifies (offline, no trust chain)
+    covers_file: bool  # false: revisions were appended after this signature (later signatures, edits)
+
+
 Record = (
     Document
     | Task
@@ -359,6 +381,7 @@ Record = (
     | DocTableCell
     | BodyLine
     | Correction
+    | DocSignature
 )
 
 #: table name -> its record, in the order the tables are listed everywhere
@@ -377,6 +400,7 @@ RECORDS: dict[str, type[Any]] = {
         DocTableCell,
         BodyLine,
         Correction,
+        DocSignature,
     )
 }
 
