@@ -7,6 +7,71 @@ from typing import Any
 
 
 @dataclass
+class Limits:
+    """Resource limits, all on by default; ``0`` (or ``None``) turns one off.
+
+    Each can be set from the command line with ``--limit NAME=VALUE`` (e.g. ``--limit
+    max_page_chars=1000000``), and the message of a document that hits one names it.
+
+    - ``timeout_base`` + ``timeout_per_page`` × pages: seconds a document may take (a 40-page
+      plan: 60 + 40 × 10 = 460 s); ``--timeout S`` replaces the sum with a fixed S.
+    - ``max_memory_mb``: address space of each worker process (``RLIMIT_AS``); a document that
+      needs more is recorded as out of memory, the other documents go on.
+    - ``max_pages``: pages read per document; later pages are recorded as not read.
+    - ``max_ocr_pages``: pages read by OCR per document (a 10,000-page blank scan would take hours).
+    - ``max_render_pixels``: pixels of one page image for OCR (at 300 dpi an A4 page is ~8.7 M);
+      a larger page is not rendered and is recorded.
+    - ``max_page_chars``: characters of one page's text layer; a page with more is recorded
+      and not read (tables of plans have a few thousand).
+    - ``max_stream_mb``: decoded size of one PDF content stream (compression bombs).
+    - ``max_docx_mb``: uncompressed size of a Word file's parts.
+    - ``max_docx_paragraphs``: paragraphs of a Word file.
+    """
+
+    timeout_base: float = 60.0
+    timeout_per_page: float = 10.0
+    max_memory_mb: int = 4096
+    max_pages: int = 2000
+    max_ocr_pages: int = 300
+    max_render_pixels: int = 60_000_000
+    max_page_chars: int = 200_000
+    max_stream_mb: int = 256
+    max_docx_mb: int = 256
+    max_docx_paragraphs: int = 200_000
+
+    def timeout(self, pages: int | None) -> float:
+        """Seconds allowed for a document of ``pages`` pages (0: no limit)."""
+        if not self.timeout_base and not self.timeout_per_page:
+            return 0.0
+        return self.timeout_base + self.timeout_per_page * max(pages or 0, 1)
+
+    @staticmethod
+    def hint(name: str, value: object) -> str:
+        """How to raise a limit, for messages."""
+        return f"raise it with --limit {name}=N (now {value}), or 0 for no limit"
+
+    @classmethod
+    def parse(cls, specs: list[str], base: Limits | None = None) -> Limits:
+        """``["max_pages=5000", …]`` over ``base``; raises ``ValueError`` for an unknown name or value."""
+        import dataclasses
+
+        values = dataclasses.asdict(base or cls())
+        for spec in specs:
+            name, sep, raw = spec.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in values:
+                raise ValueError(f"--limit {spec!r}: expected NAME=VALUE with NAME one of {', '.join(values)}")
+            kind = type(values[name])
+            try:
+                values[name] = kind(float(raw)) if kind is int else kind(raw)
+            except ValueError:
+                raise ValueError(f"--limit {spec!r}: {raw!r} is not a number") from None
+            if values[name] < 0:
+                raise ValueError(f"--limit {spec!r}: must be 0 (no limit) or more")
+        return cls(**values)
+
+
+@dataclass
 class ExtractSettings:
     """Knobs of the extraction, with the defaults that suit ruled Word/LibreOffice plans.
 
@@ -26,6 +91,7 @@ class ExtractSettings:
     - ``ocr``: ``"auto"`` reads pages without a usable text layer (none, or unmapped/private-use
       glyphs) from their image with Tesseract when it is installed; ``"off"``; ``"force"`` for
       every page.
+    - ``limits``: resource limits (:class:`Limits`), on by default.
     """
 
     engine: str = "pdfplumber"
@@ -41,8 +107,11 @@ class ExtractSettings:
     text_layer: str = "pdfium"
     borderless: bool = True
     ocr: str = "auto"
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
+        if isinstance(self.limits, dict):  # from asdict(), across a process boundary
+            self.limits = Limits(**self.limits)
         if self.engine not in ("pdfplumber", "camelot"):
             raise ValueError(f"unknown engine {self.engine!r}; choose pdfplumber or camelot")
         if self.ocr not in ("auto", "off", "force"):

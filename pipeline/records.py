@@ -23,6 +23,7 @@ from normalizers.legal_refs import find_legal_refs
 from normalizers.targets import find_targets, target_sections
 from normalizers.text import nfc, slug
 from normalizers.units import Unit, dictionary_version, normalize_units, unit_context
+from pipeline.files import shown
 from pipeline.tables import (
     RECORDS,
     DeadlineKind,
@@ -142,8 +143,9 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> Docume
     return Document(
         doc_id=doc_id_for(sha),
         sha256=sha,
-        source_path=nfc(source_path),
-        file_name=nfc(path.name),
+        source_path=nfc(shown(source_path)),
+        file_name=nfc(shown(path.name)),
+        source_paths=[nfc(shown(source_path))],
         status=Status.FAILED,
         engine=engine,
         extractor_version=EXTRACTOR_VERSION,
