@@ -14,7 +14,7 @@ class Limits:
     max_page_chars=1000000``), and the message of a document that hits one names it.
 
     - ``timeout_base`` + ``timeout_per_page`` × pages: seconds a document may take (a 40-page
-      plan: 60 + 40 × 10 = 460 s); ``--timeout S`` replaces the sum with a fixed S.
+      plan: 300 + 40 × 120 = 5100 s: generous, as OCR of one page takes 10-80 s on a busy machine; a backstop against documents that never end, not a schedule); ``--timeout S`` replaces the sum with a fixed S.
     - ``max_memory_mb``: address space of each worker process (``RLIMIT_AS``); a document that
       needs more is recorded as out of memory, the other documents go on.
     - ``max_pages``: pages read per document; later pages are recorded as not read.
@@ -28,8 +28,8 @@ class Limits:
     - ``max_docx_paragraphs``: paragraphs of a Word file.
     """
 
-    timeout_base: float = 60.0
-    timeout_per_page: float = 10.0
+    timeout_base: float = 300.0
+    timeout_per_page: float = 120.0
     max_memory_mb: int = 4096
     max_pages: int = 2000
     max_ocr_pages: int = 300
