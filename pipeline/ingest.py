@@ -15,9 +15,11 @@ import logging
 import os
 import signal
 import stat
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -209,7 +211,8 @@ def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, 
 
     shown_path = shown(source_path)
     try:
-        ex = extract(path, settings)
+        with _plain_name(path) as readable:
+            ex = extract(readable, settings)
         doc = document_row(base, ex)
         return DocResult(shown_path, sha, doc, table_rows(doc_context(doc, ex)))
     except _Timeout:
@@ -222,6 +225,20 @@ def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, 
         log.exception("internal error on %s", shown_path)
         error = internal_error(exc)
     return DocResult(shown_path, sha, dataclasses.replace(base, status=Status.FAILED, error=error))
+
+
+@contextmanager
+def _plain_name(path: Path) -> Iterator[Path]:
+    """``path``, or — when its name is not valid UTF-8, which PDF libraries cannot take — a symbolic
+    link to it with a plain name, for the time of the extraction."""
+    if shown(path) == str(path):
+        yield path
+        return
+    suffix = path.suffix if shown(path.suffix) == path.suffix else ""
+    with tempfile.TemporaryDirectory(prefix="kehoach-name-") as tmp:
+        link = Path(tmp) / f"document{suffix}"
+        link.symlink_to(path.absolute())
+        yield link
 
 
 def internal_error(exc: BaseException) -> str:
