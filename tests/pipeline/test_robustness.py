@@ -162,7 +162,7 @@ def test_twins_are_one_document_and_editing_one_keeps_the_other(tmp_path):
     docs = dict(rows(out, "select doc_id, source_paths from documents"))
     assert docs[doc_id] == [str(b)] and len(docs) == 2
     assert rows(out, f"select count(*) from tasks where doc_id = '{doc_id}'")[0][0] == n
-    page_pdf(b, 9)  # now b has a's new bytes: the old document has no path left
+    shutil.copy(a, b)  # now b has a's new bytes: the old document has no path left
     summary = ingest([a, b], out)
     assert summary.superseded == [doc_id]
     assert [sorted(p) for (p,) in rows(out, "select source_paths from documents")] == [[str(a), str(b)]]
@@ -181,14 +181,11 @@ def test_duckdb_has_primary_keys(ingested, tmp_path):
 
 @pytest.fixture(scope="module")
 def replace_case(tmp_path_factory):
-    """Two plans; then one of them changes: the snapshot of a clean replace run."""
+    """Two plans, and the new bytes one of them will get."""
     base = tmp_path_factory.mktemp("replace")
-    raw = base / "raw"
-    page_pdf(raw / "a.pdf", 8)
-    page_pdf(raw / "b.pdf", 9)
-    clean = base / "clean"
-    assert cli("ingest", str(raw), "--out", str(clean), "-q").returncode == 0
-    return raw, clean
+    page_pdf(base / "raw" / "a.pdf", 8)
+    page_pdf(base / "raw" / "b.pdf", 9)
+    return base / "raw", page_pdf(base / "a-new.pdf", 8, 9)
 
 
 @pytest.mark.slow
@@ -197,11 +194,11 @@ def replace_case(tmp_path_factory):
     ["after-tables:1", "after-document:1", "after-commit:1", "before-duckdb-commit:1", "before-duckdb-replace:1"],
 )
 def test_a_kill_at_each_step_of_a_replace_then_rerun_equals_a_clean_run(tmp_path, replace_case, fault):
-    raw0, clean0 = replace_case
+    raw0, new = replace_case
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(raw0, raw)
-    shutil.copytree(clean0, out)
-    page_pdf(raw / "a.pdf", 8, 9)  # a.pdf changes
+    assert cli("ingest", str(raw), "--out", str(out), "-q").returncode == 0
+    shutil.copy(new, raw / "a.pdf")  # a.pdf changes
     before = snapshot(out)
     killed = cli("ingest", str(raw), "--out", str(out), "-q", env={**ENV, "KEHOACH_FAULT": fault})
     assert killed.returncode == -signal.SIGKILL, killed.stderr
