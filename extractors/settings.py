@@ -14,28 +14,24 @@ class Limits:
     max_page_chars=1000000``), and the message of a document that hits one names it.
 
     - ``timeout_base`` + ``timeout_per_page`` × pages: seconds a document may take (a 40-page
-      plan: 300 + 40 × 120 = 5100 s: generous, as OCR of one page takes 10-80 s on a busy machine; a backstop against documents that never end, not a schedule); ``--timeout S`` replaces the sum with a fixed S.
+      plan: 300 + 40 × 120 = 5100 s; generous, as OCR of one page takes 10-80 s on a busy machine:
+      a backstop against documents that never end); ``--timeout S`` replaces it with a fixed S.
     - ``max_memory_mb``: address space of each worker process (``RLIMIT_AS``); a document that
       needs more is recorded as out of memory, the other documents go on.
-    - ``max_pages``: pages read per document; later pages are recorded as not read.
-    - ``max_ocr_pages``: pages read by OCR per document (a 10,000-page blank scan would take hours).
-    - ``max_render_pixels``: pixels of one page image for OCR (at 300 dpi an A4 page is ~8.7 M);
-      a larger page is not rendered and is recorded.
-    - ``max_page_chars``: characters of one page's text layer; a page with more is recorded
-      and not read (tables of plans have a few thousand).
-    - ``max_stream_mb``: decoded size of one PDF content stream (compression bombs).
-    - ``max_docx_mb``: uncompressed size of a Word file's parts.
-    - ``max_docx_paragraphs``: paragraphs of a Word file.
+    - ``max_pages``: pages of a PDF; a longer file is refused (recorded as failed, with the limit).
+    - ``max_render_pixels``: pixels of one page rendered at 300 dpi (an A4 page is ~8.7 M); a PDF
+      with a larger page is refused before anything is rendered.
+    - ``max_docx_mb``: uncompressed size of a Word file's parts (ZIP bombs); larger is refused.
+    - ``max_docx_paragraphs``: paragraphs of a Word file; more is refused.
+
+    Checked by :func:`extractors.inputs.check_limits` before extraction.
     """
 
     timeout_base: float = 300.0
     timeout_per_page: float = 120.0
     max_memory_mb: int = 4096
     max_pages: int = 2000
-    max_ocr_pages: int = 300
     max_render_pixels: int = 60_000_000
-    max_page_chars: int = 200_000
-    max_stream_mb: int = 256
     max_docx_mb: int = 256
     max_docx_paragraphs: int = 200_000
 

@@ -219,8 +219,7 @@ LimitOpt = Annotated[
     typer.Option(
         "--limit",
         help="Change a resource limit, NAME=VALUE (0: none), repeatable: timeout_base, timeout_per_page, "
-        "max_memory_mb, max_pages, max_ocr_pages, max_render_pixels, max_page_chars, max_stream_mb, "
-        "max_docx_mb, max_docx_paragraphs (see the README).",
+        "max_memory_mb, max_pages, max_render_pixels, max_docx_mb, max_docx_paragraphs (see the README).",
     ),
 ]
 WaitOpt = Annotated[

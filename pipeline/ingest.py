@@ -207,11 +207,13 @@ def extract_plan(
 def _extract(path: Path, settings: ExtractSettings, source_path: str, sha: str, base: Document) -> DocResult:
     """The one error policy: a bad file (``InputError``) keeps its message; anything else is our bug."""
     from extractors import InputError, extract
+    from extractors.inputs import check_limits
     from pipeline.records import doc_context, document_row, table_rows
 
     shown_path = shown(source_path)
     try:
         with _plain_name(path) as readable:
+            check_limits(readable, settings.limits)
             ex = extract(readable, settings)
         doc = document_row(base, ex)
         return DocResult(shown_path, sha, doc, table_rows(doc_context(doc, ex)))

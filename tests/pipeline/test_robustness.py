@@ -308,3 +308,59 @@ def test_query_timeout_and_streaming(ingested):
     assert big.exit_code == 0 and big.stdout.split() == ["range", "0", "1", "2"]
     table = run_cli("query", "select range from range(20000000)", "--out", str(ingested))
     assert table.exit_code == 0 and "more rows" in table.output
+
+
+# --- limits --------------------------------------------------------------------------------------
+
+
+def _huge_page_pdf(dest: Path) -> Path:
+    """A few hundred bytes: one 14400 × 14400 pt page (the largest PDF allows), no text."""
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(14400, 14400))
+        pdf.save(dest)
+    return dest
+
+
+def _docx_bomb(dest: Path, paragraphs: int) -> Path:
+    import zipfile
+
+    body = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>" * paragraphs
+    xml = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", xml + body + b"</w:body></w:document>")
+    return dest
+
+
+@pytest.mark.slow
+def test_limits_refuse_hostile_files_with_the_limit_named(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _huge_page_pdf(raw / "huge.pdf")
+    _docx_bomb(raw / "bomb.docx", 300_000)
+    out = tmp_path / "out"
+    ingest([raw], out, jobs=2, executor="processes")
+    docs = dict(rows(out, "select file_name, error from documents"))
+    assert "max_render_pixels" in docs["huge.pdf"] and "--limit" in docs["huge.pdf"]
+    assert "max_docx_paragraphs" in docs["bomb.docx"]
+    tight = run_cli("ingest", str(raw / "bomb.docx"), "--out", str(tmp_path / "o2"), "-q", "--limit", "max_docx_mb=1")
+    assert tight.exit_code == 0 and "max_docx_mb" in tight.output
+    wrong = run_cli("ingest", str(raw), "--out", str(tmp_path / "o3"), "--limit", "max_bananas=1")
+    assert wrong.exit_code == 2 and "expected NAME=VALUE" in wrong.output
+
+
+@pytest.mark.slow
+def test_a_memory_cap_turns_exhaustion_into_a_recorded_failure(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _huge_page_pdf(raw / "huge.pdf")
+    page_pdf(raw / "plan.pdf", 8)
+    out = tmp_path / "out"
+    r = run_cli(
+        "ingest", str(raw), "--out", str(out), "-q", "-j", "2",
+        "--limit", "max_render_pixels=0", "--limit", "max_memory_mb=1500",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    docs = dict(rows(out, "select file_name, status || ': ' || coalesce(error, '') from documents"))
+    assert docs["plan.pdf"].startswith("ok")
+    assert docs["huge.pdf"].startswith("failed") and ("memory" in docs["huge.pdf"] or "died" in docs["huge.pdf"])
