@@ -190,10 +190,13 @@ class ProcessExecutor:
         pool = self._pool(1)
         try:
             fut = pool.submit(fn, *job)
+            procs = list(getattr(pool, "_processes", {}).values())  # started by submit: kept to read the exit code
             try:
                 return fut.result()
             except BrokenProcessPool:
-                codes = [p.exitcode for p in getattr(pool, "_processes", {}).values() if p.exitcode is not None]
+                for p in procs:
+                    p.join(timeout=2)
+                codes = [p.exitcode for p in procs if p.exitcode is not None]
                 exitcode = codes[0] if codes else None
                 log.warning("job %s killed its worker (exit code %s)", job[:2], exitcode)
                 if on_death is None:

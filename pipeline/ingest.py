@@ -261,9 +261,12 @@ def out_of_memory_error(limits: Limits | None = None) -> str:
 
 
 def worker_died_error(exitcode: int | None) -> str:
-    how = f"killed by signal {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0 else f"exit {exitcode}"
+    if exitcode is not None and exitcode < 0:
+        how = f" (killed by {signal.Signals(-exitcode).name})"
+    else:
+        how = "" if exitcode is None else f" (exit status {exitcode})"
     return (
-        f"The worker died while reading this file (out of memory?) ({how}); the other files were not affected. "
+        f"The worker died while reading this file (out of memory?){how}; the other files were not affected. "
         "Ingest it alone, on a machine with more memory, or lower --limit max_memory_mb so that it fails cleanly."
     )
 
