@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractors.settings import Limits
+
 log = logging.getLogger(__name__)
 
 
@@ -115,3 +117,72 @@ def check_structure(path: Path) -> Integrity:
 def _short(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:200]
+
+
+def check_limits(path: Path, limits: Limits) -> None:
+    """Refuse, before any page is read, a file beyond the resource limits (:class:`Limits`); the
+    message says which limit was hit and how to raise it. Cheap: reads sizes, not contents."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # sniff says why
+    if head.startswith(b"PK\x03\x04"):
+        _check_docx(path, limits)
+    elif b"%PDF" in head:
+        _check_pdf(path, limits)
+
+
+def _check_docx(path: Path, limits: Limits) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            size = sum(i.file_size for i in z.infolist())
+            if limits.max_docx_mb and size > limits.max_docx_mb * 1024 * 1024:
+                raise InputError(
+                    f"The Word file unpacks to {size / 2**20:.0f} MB, more than the limit of {limits.max_docx_mb} MB "
+                    f"(a ZIP bomb, or a huge document): {Limits.hint('max_docx_mb', limits.max_docx_mb)}."
+                )
+            if limits.max_docx_paragraphs and "word/document.xml" in z.namelist():
+                n, tail = 0, b""
+                with z.open("word/document.xml") as fh:
+                    while block := fh.read(1 << 20):
+                        chunk = tail + block
+                        n += chunk.count(b"<w:p>") + chunk.count(b"<w:p ")
+                        tail = chunk[-5:]
+                        n -= tail.count(b"<w:p>") + tail.count(b"<w:p ")  # counted again with the next block
+                        if n > limits.max_docx_paragraphs:
+                            raise InputError(
+                                f"The Word file has more than {limits.max_docx_paragraphs} paragraphs: "
+                                f"{Limits.hint('max_docx_paragraphs', limits.max_docx_paragraphs)}."
+                            )
+    except zipfile.BadZipFile:
+        return  # sniff and the reader say what is wrong
+
+
+def _check_pdf(path: Path, limits: Limits) -> None:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return  # the structure check says what is wrong
+    try:
+        if limits.max_pages and len(pdf) > limits.max_pages:
+            raise InputError(
+                f"The PDF has {len(pdf)} pages, more than the limit of {limits.max_pages}: "
+                f"{Limits.hint('max_pages', limits.max_pages)}, or split the file."
+            )
+        if limits.max_render_pixels:
+            for i in range(len(pdf)):
+                w, h = pdf.get_page_size(i)
+                pixels = (w * 300 / 72) * (h * 300 / 72)
+                if pixels > limits.max_render_pixels:
+                    raise InputError(
+                        f"Page {i + 1} is {w:.0f} × {h:.0f} pt: an image of it at 300 dpi would have "
+                        f"{pixels / 1e6:.0f} M pixels, more than the limit of {limits.max_render_pixels / 1e6:g} M "
+                        f"(a malformed or hostile file?): {Limits.hint('max_render_pixels', limits.max_render_pixels)}."
+                    )
+    finally:
+        pdf.close()

@@ -7,6 +7,67 @@ from typing import Any
 
 
 @dataclass
+class Limits:
+    """Resource limits, all on by default; ``0`` (or ``None``) turns one off.
+
+    Each can be set from the command line with ``--limit NAME=VALUE`` (e.g. ``--limit
+    max_page_chars=1000000``), and the message of a document that hits one names it.
+
+    - ``timeout_base`` + ``timeout_per_page`` × pages: seconds a document may take (a 40-page
+      plan: 300 + 40 × 120 = 5100 s; generous, as OCR of one page takes 10-80 s on a busy machine:
+      a backstop against documents that never end); ``--timeout S`` replaces it with a fixed S.
+    - ``max_memory_mb``: address space of each worker process (``RLIMIT_AS``); a document that
+      needs more is recorded as out of memory, the other documents go on.
+    - ``max_pages``: pages of a PDF; a longer file is refused (recorded as failed, with the limit).
+    - ``max_render_pixels``: pixels of one page rendered at 300 dpi (an A4 page is ~8.7 M); a PDF
+      with a larger page is refused before anything is rendered.
+    - ``max_docx_mb``: uncompressed size of a Word file's parts (ZIP bombs); larger is refused.
+    - ``max_docx_paragraphs``: paragraphs of a Word file; more is refused.
+
+    Checked by :func:`extractors.inputs.check_limits` before extraction.
+    """
+
+    timeout_base: float = 300.0
+    timeout_per_page: float = 120.0
+    max_memory_mb: int = 4096
+    max_pages: int = 2000
+    max_render_pixels: int = 60_000_000
+    max_docx_mb: int = 256
+    max_docx_paragraphs: int = 200_000
+
+    def timeout(self, pages: int | None) -> float:
+        """Seconds allowed for a document of ``pages`` pages (0: no limit)."""
+        if not self.timeout_base and not self.timeout_per_page:
+            return 0.0
+        return self.timeout_base + self.timeout_per_page * max(pages or 0, 1)
+
+    @staticmethod
+    def hint(name: str, value: object) -> str:
+        """How to raise a limit, for messages."""
+        return f"raise it with --limit {name}=N (now {value}), or 0 for no limit"
+
+    @classmethod
+    def parse(cls, specs: list[str], base: Limits | None = None) -> Limits:
+        """``["max_pages=5000", …]`` over ``base``; raises ``ValueError`` for an unknown name or value."""
+        import dataclasses
+
+        values = dataclasses.asdict(base or cls())
+        for spec in specs:
+            name, sep, raw = spec.partition("=")
+            name = name.strip().replace("-", "_")
+            if not sep or name not in values:
+                raise ValueError(f"--limit {spec!r}: expected NAME=VALUE with NAME one of {', '.join(values)}")
+            kind = type(values[name])
+            try:
+                values[name] = kind(float(raw)) if kind is int else kind(raw)
+            except ValueError:
+                raise ValueError(f"--limit {spec!r}: {raw!r} is not a number") from None
+            if values[name] < 0:
+                raise ValueError(f"--limit {spec!r}: must be 0 (no limit) or more")
+        return cls(**values)
+
+
+@dataclass
 class ExtractSettings:
     """Knobs of the extraction, with the defaults that suit ruled Word/LibreOffice plans.
 
@@ -26,6 +87,7 @@ class ExtractSettings:
     - ``ocr``: ``"auto"`` reads pages without a usable text layer (none, or unmapped/private-use
       glyphs) from their image with Tesseract when it is installed; ``"off"``; ``"force"`` for
       every page.
+    - ``limits``: resource limits (:class:`Limits`), on by default.
     """
 
     engine: str = "pdfplumber"
@@ -41,8 +103,11 @@ class ExtractSettings:
     text_layer: str = "pdfium"
     borderless: bool = True
     ocr: str = "auto"
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
+        if isinstance(self.limits, dict):  # from asdict(), across a process boundary
+            self.limits = Limits(**self.limits)
         if self.engine not in ("pdfplumber", "camelot"):
             raise ValueError(f"unknown engine {self.engine!r}; choose pdfplumber or camelot")
         if self.ocr not in ("auto", "off", "force"):

@@ -26,8 +26,9 @@ from rich.progress import (
 from rich.table import Table
 
 from extractors import ExtractSettings
+from extractors.settings import Limits
 from pipeline.corrections import CorrectionError
-from pipeline.ingest import RunSummary, discover, ingest, reextract
+from pipeline.ingest import RunSummary, discover, ingest, rebuild, reextract
 from pipeline.query import QueryError
 from pipeline.records import DocResult
 from pipeline.report import write_report
@@ -148,8 +149,12 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
         )
     if rows:
         out_console.print(table)
-    if summary.skipped:
-        out_console.print(f"{len(summary.skipped)} file(s) skipped (unchanged; --force to redo).")
+    unchanged = [s for s in summary.skipped if s.reason.startswith(("unchanged", "same bytes"))]
+    if unchanged:
+        out_console.print(f"{len(unchanged)} file(s) skipped (unchanged; --force to redo).")
+    for s in summary.skipped:
+        if s not in unchanged:
+            out_console.print(f"  [yellow]skipped[/yellow] {s.source_path}: {s.reason}", soft_wrap=True)
     failures = [r for r in rows if r["status"] != Status.OK]
     if failures:
         out_console.print(f"[bold]{len(failures)} file(s) need attention:[/bold]")
@@ -205,8 +210,32 @@ JobsOpt = Annotated[
     typer.Option("--jobs", "-j", help="Worker processes (local executor). Default: the machine's cores."),
 ]
 TimeoutOpt = Annotated[
-    float | None, typer.Option(help="Stop a document after this many seconds and record it as failed.")
+    float | None,
+    typer.Option(
+        help="Stop a document after this many seconds and record it as failed (0: never). "
+        "Default: 300 s + 120 s per page (--limit timeout_base=…, timeout_per_page=…)."
+    ),
 ]
+LimitOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        help="Change a resource limit, NAME=VALUE (0: none), repeatable: timeout_base, timeout_per_page, "
+        "max_memory_mb, max_pages, max_render_pixels, max_docx_mb, max_docx_paragraphs (see the README).",
+    ),
+]
+WaitOpt = Annotated[
+    bool,
+    typer.Option("--wait", help="If another kehoach is writing to --out, wait for it (default: exit 2 at once)."),
+]
+
+
+def _executor(kind: Executor) -> str:
+    """From the command line, the local executor always runs documents in worker processes, so a
+    document that kills its worker (out of memory, a crash in a PDF library) fails alone."""
+    return "processes" if kind is Executor.local else kind.value
+
+
 ExecutorOpt = Annotated[
     Executor, typer.Option(help="local (processes on this machine) or dask (a running Dask cluster).")
 ]
@@ -237,6 +266,8 @@ def ingest_cmd(
     report: ReportOpt = None,
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    limit: LimitOpt = None,
+    wait: WaitOpt = False,
 ) -> None:
     """Extract every task row of each plan's appendix into Parquet and DuckDB.
 
@@ -259,7 +290,7 @@ def ingest_cmd(
     """
     paths = paths or [Path("data/raw")]
     discover(paths)  # a missing input is reported before the progress bar starts
-    settings = ExtractSettings(engine=engine.value)
+    settings = ExtractSettings(engine=engine.value, limits=Limits.parse(limit or []))
     _run(
         quiet,
         fmt,
@@ -270,9 +301,10 @@ def ingest_cmd(
             settings,
             jobs=jobs,
             timeout=timeout,
-            executor=executor.value,
+            executor=_executor(executor),
             scheduler=scheduler,
             force=force,
+            wait=wait,
             **cb,
         ),
     )
@@ -293,6 +325,8 @@ def reextract_cmd(
     report: ReportOpt = None,
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
+    limit: LimitOpt = None,
+    wait: WaitOpt = False,
 ) -> None:
     """Extract stored documents again from their source files (after an extractor change).
 
@@ -316,13 +350,26 @@ def reextract_cmd(
             out,
             chosen[0],
             before_version,
+            settings=ExtractSettings(limits=Limits.parse(limit or [])),
             jobs=jobs,
             timeout=timeout,
-            executor=executor.value,
+            executor=_executor(executor),
             scheduler=scheduler,
+            wait=wait,
             **cb,
         ),
     )
+
+
+@command("rebuild")
+def rebuild_cmd(out: OutOpt = Path("data/processed"), wait: WaitOpt = False) -> None:
+    """Build kehoach.duckdb again from every committed document (normally it is updated document by
+    document; a schema change rebuilds it by itself).
+
+    Example: kehoach rebuild --out data/processed
+    """
+    path = rebuild(out, wait=wait)
+    err.print(f"DuckDB database rebuilt: {path}")
 
 
 class QueryFormat(str, Enum):
@@ -334,15 +381,22 @@ class QueryFormat(str, Enum):
 
 @command("query")
 def query_cmd(
-    sql: Annotated[str, typer.Argument(help="SQL to run on kehoach.duckdb (read-only).")],
+    sql: Annotated[str, typer.Argument(help="One SQL statement to run on kehoach.duckdb (read-only, sandboxed).")],
     out: OutOpt = Path("data/processed"),
     fmt: Annotated[
         QueryFormat, typer.Option("--format", "-f", help="table, csv, json, or parquet (needs --output).")
     ] = QueryFormat.table,
     output: Annotated[Path | None, typer.Option("--output", help="Write the result to this file.")] = None,
-    limit: Annotated[int, typer.Option(help="Rows shown in table format (all rows in the other formats).")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="At most this many rows (table format: 50 unless given; other formats: all)."),
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (0: never).")] = 60.0,
 ) -> None:
-    """Run SQL on the database, read-only (tables, views and macros of the README).
+    """Run SQL on the database, read-only and sandboxed (tables, views and macros of the README).
+
+    One statement; no file or network access, no extensions, settings locked; stopped after
+    --timeout seconds; rows are streamed, so a huge result does not fill memory.
 
     Examples:
 
@@ -357,26 +411,34 @@ def query_cmd(
     if fmt is QueryFormat.parquet:
         if not output:
             raise CliError("--format parquet needs --output FILE.parquet")
-        n = query.to_parquet(out, sql, output)
+        n = query.to_parquet(out, sql, output, timeout, limit)
         err.print(f"{n} rows written to {output}")
         return
-    columns, rows = query.run(out, sql)
     if fmt is QueryFormat.table and not output:
+        shown = 50 if limit is None else limit
+        with query.open_query(out, sql, timeout) as result:
+            rows = list(result.rows(shown + 1))
+            columns = result.columns
         table = Table(show_lines=False)
         for c in columns:
             table.add_column(c, overflow="fold")
-        for r in rows[:limit]:
+        for r in rows[:shown]:
             table.add_row(*("" if v is None else str(v) for v in r))
         out_console.print(table)
-        if len(rows) > limit:
-            err.print(f"({len(rows) - limit} more rows; use --limit or --format csv)")
+        if len(rows) > shown:
+            err.print(f"(more rows; showing {shown}: use --limit N or --format csv)")
         return
-    text = query.to_json(columns, rows) if fmt is QueryFormat.json else query.to_csv(columns, rows)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        err.print(f"{len(rows)} rows written to {output}")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    with query.open_query(out, sql, timeout) as result:
+        write = query.write_json if fmt is QueryFormat.json else query.write_csv
+        if output:
+            tmp = output.with_name(f".{output.name}.tmp")
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                n = write(result, fh, limit)
+            tmp.replace(output)
+            err.print(f"{n} rows written to {output}")
+        else:
+            write(result, sys.stdout, limit)
+            sys.stdout.flush()
 
 
 @command("status")

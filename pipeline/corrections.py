@@ -44,7 +44,7 @@ from normalizers.admin import province_after_2025
 from normalizers.text import nfc, slug
 from pipeline.faults import checkpoint
 from pipeline.files import atomic_write
-from pipeline.records import DocResult, TableRows, normalized_rows, stored_context
+from pipeline.records import NORMALIZED_TABLES, DocResult, TableRows, normalized_rows, stored_context
 from pipeline.tables import (
     RECORDS,
     BodyLine,
@@ -54,7 +54,6 @@ from pipeline.tables import (
     Document,
     ExtractedTask,
     Task,
-    TaskCell,
     from_table,
 )
 
@@ -292,14 +291,25 @@ def apply_to_result(out: Path, result: DocResult, entries: Sequence[Correction] 
 
 
 def _read(out: Path, table: str, doc_id: str) -> list[Any]:
-    files = list((Path(out) / "parquet" / table).glob(f"province=*/{doc_id}.parquet"))
-    cls = RECORDS[table]
-    return [r for f in files for r in from_table(cls, pq.read_table(f))]
+    """A committed document's rows of one table (the journal says which file holds them)."""
+    from pipeline import store
+
+    entry = store.load_state(Path(out)).docs.get(doc_id)
+    if entry is None or table not in entry.files:
+        return []
+    return list(from_table(RECORDS[table], pq.read_table(Path(out) / entry.files[table])))
 
 
 def stored_documents(out: Path) -> list[Document]:
-    files = (Path(out) / "parquet" / "documents").glob("province=*/*.parquet")
-    return [d for f in sorted(files) for d in from_table(Document, pq.read_table(f))]
+    from pipeline import store
+
+    entries = sorted(store.load_state(Path(out)).docs.values(), key=lambda e: e.doc_id)
+    return [
+        d
+        for e in entries
+        if "documents" in e.files
+        for d in from_table(Document, pq.read_table(Path(out) / e.files["documents"]))
+    ]
 
 
 def resolve(out: Path, ref: str) -> Document:
@@ -332,16 +342,15 @@ def load_stored(out: Path, doc_id: str) -> DocResult:
     for c in _read(out, "corrections", doc_id):  # undo applied facts: their old value is the extracted one
         if c.action is CorrectionAction.FACT and c.state is CorrectionState.APPLIED and c.field:
             document = _set_fact(document, c.field, c.old_value)
-    extracted: list[ExtractedTask] = _read(out, "tasks_extracted", doc_id)
-    extracted.sort(key=lambda t: t.row_no)
-    cells: list[TaskCell] = _read(out, "task_cells", doc_id)
-    body: list[BodyLine] = sorted(_read(out, "body_lines", doc_id), key=lambda b: b.line_no)
-    rows = TableRows(
-        tasks=[t.as_task() for t in extracted],
-        tasks_extracted=extracted,
-        task_cells=cells,
-        body_lines=body,
-    )
+    rows = TableRows()
+    derived = {*NORMALIZED_TABLES, "tasks", "corrections"}
+    for f in dataclasses.fields(TableRows):  # every stored table but those recomputed below: kept as stored
+        if f.name not in derived:
+            setattr(rows, f.name, _read(out, f.name, doc_id))
+    extracted: list[ExtractedTask] = sorted(rows.tasks_extracted, key=lambda t: t.row_no)
+    body: list[BodyLine] = sorted(rows.body_lines, key=lambda b: b.line_no)
+    rows.tasks_extracted, rows.body_lines = extracted, body
+    rows.tasks = [t.as_task() for t in extracted]
     ctx = stored_context(document, rows.tasks, [b.text for b in body])
     for name, records in normalized_rows(ctx).items():
         setattr(rows, name, records)
@@ -352,10 +361,11 @@ def refresh(out: Path, doc_id: str, sync: bool = True) -> DocResult:
     """Re-evaluate a stored document's corrections, rewrite its files and (by default) DuckDB."""
     from pipeline import store
 
-    result = apply_to_result(out, load_stored(out, doc_id))
-    store.write_document(out, result)
-    if sync:
-        store.sync_duckdb(out)
+    with store.Writer(out) as writer:
+        result = apply_to_result(out, load_stored(out, doc_id))
+        writer.put(result, result.source_path)
+        if sync:
+            store.sync_duckdb(out, writer.state)
     return result
 
 

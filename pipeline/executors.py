@@ -7,18 +7,32 @@ completion order; the caller (one writer) commits each result as it arrives. At 
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import logging
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Executor(Protocol):
     name: str
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]: ...
+    def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        jobs: Iterable[tuple],
+        on_death: Callable[[tuple, int | None], Any] | None = None,
+    ) -> Iterator[tuple[tuple, Any]]: ...
 
 
 def default_jobs() -> int:
@@ -29,39 +43,167 @@ def default_jobs() -> int:
 
 
 class SerialExecutor:
+    """Jobs in this process, one after the other (no isolation: a crash here ends the run)."""
+
     name = "serial"
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+    def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        jobs: Iterable[tuple],
+        on_death: Callable[[tuple, int | None], Any] | None = None,
+    ) -> Iterator[tuple[tuple, Any]]:
         for job in jobs:
             yield job, fn(*job)
 
 
+class WorkerDied(Exception):
+    """A job's worker process died (killed by the OOM killer, a signal, a crash in a C library)."""
+
+    def __init__(self, job: tuple, exitcode: int | None):
+        self.job, self.exitcode = job, exitcode
+        super().__init__(f"worker died (exit code {exitcode})")
+
+
+def _linux_pdeathsig() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no libc symbol: the watchdog thread remains
+        pass
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - runs in a worker's daemon thread
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(70)
+
+
+def worker_init(parent: int, memory_mb: int | None) -> None:
+    """Initializer of every pool worker: die with the parent; cap the address space.
+
+    The parent's death is caught twice: by ``PR_SET_PDEATHSIG`` (immediate, Linux) and by a
+    watchdog thread that polls the parent pid (any POSIX system, and the case where the thread
+    that started the worker ends before the process). ``memory_mb`` caps the worker's address
+    space (``RLIMIT_AS``): a document that needs more raises ``MemoryError`` in the worker,
+    recorded against that document, instead of the kernel killing a worker (or the machine).
+    """
+    _linux_pdeathsig()
+    if os.getppid() != parent:  # the parent died before the call above
+        os._exit(70)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="kehoach-parent-watch").start()
+    if memory_mb:
+        try:
+            import resource
+
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            cap = memory_mb * 1024 * 1024
+            if hard != resource.RLIM_INFINITY:
+                cap = min(cap, hard)
+            resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        except (ImportError, ValueError, OSError) as exc:  # pragma: no cover - not POSIX
+            log.warning("cannot cap worker memory at %d MB: %s", memory_mb, exc)
+
+
 class ProcessExecutor:
-    """A pool of worker processes (spawned: no state inherited from the parent)."""
+    """A pool of worker processes (spawned: no state inherited from the parent).
+
+    A worker that dies (out of memory, a signal, a crash in a C library) breaks a
+    ``ProcessPoolExecutor`` and every job in flight with it. The pool is then rebuilt and
+    each job that was in flight is run again *alone*, in a pool of its own: the ones that
+    finish are yielded as usual, the one that kills its worker again is the culprit and is
+    yielded as ``on_death(job, exitcode)`` (or raises :class:`WorkerDied` without it).
+    """
 
     name = "processes"
 
-    def __init__(self, workers: int, window: int | None = None):
+    def __init__(self, workers: int, window: int | None = None, memory_mb: int | None = None):
         self.workers = workers
         self.window = window or 2 * workers
+        self.memory_mb = memory_mb
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
-        pending = iter(jobs)
+    def _pool(self, workers: int) -> ProcessPoolExecutor:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
-            running: dict[Future, tuple] = {}
-            for job in pending:
+        return ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=worker_init, initargs=(os.getpid(), self.memory_mb)
+        )
+
+    def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        jobs: Iterable[tuple],
+        on_death: Callable[[tuple, int | None], Any] | None = None,
+    ) -> Iterator[tuple[tuple, Any]]:
+        pending = iter(jobs)
+        while True:
+            suspects: list[tuple] = []
+            pool = self._pool(self.workers)
+            try:
+                running: dict[Future, tuple] = {}
+                self._fill(pool, fn, pending, running, suspects)
+                while running:
+                    done, _ = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        job = running.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            suspects.append(job)
+                            continue
+                        yield job, result
+                    if suspects:  # the pool is broken: every job still in flight is lost with it
+                        suspects.extend(running.values())
+                        running.clear()
+                        break
+                    self._fill(pool, fn, pending, running, suspects)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if not suspects:
+                return
+            log.warning("a worker died; running the %d job(s) that were in flight one by one", len(suspects))
+            for job in suspects:
+                yield job, self._alone(fn, job, on_death)
+
+    def _fill(
+        self,
+        pool: ProcessPoolExecutor,
+        fn: Callable[..., Any],
+        pending: Iterator[tuple],
+        running: dict[Future, tuple],
+        suspects: list[tuple],
+    ) -> None:
+        while len(running) < self.window and not suspects:
+            job = next(pending, None)
+            if job is None:
+                return
+            try:
                 running[pool.submit(fn, *job)] = job
-                if len(running) >= self.window:
-                    break
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    job = running.pop(fut)
-                    yield job, fut.result()
-                    nxt = next(pending, None)
-                    if nxt is not None:
-                        running[pool.submit(fn, *nxt)] = nxt
+            except BrokenProcessPool:
+                suspects.append(job)
+
+    def _alone(self, fn: Callable[..., Any], job: tuple, on_death: Callable[[tuple, int | None], Any] | None) -> Any:
+        """Run one job in a pool of its own: its result, or ``on_death`` if it kills that worker too."""
+        pool = self._pool(1)
+        try:
+            fut = pool.submit(fn, *job)
+            procs = list(getattr(pool, "_processes", {}).values())  # started by submit: kept to read the exit code
+            try:
+                return fut.result()
+            except BrokenProcessPool:
+                for p in procs:
+                    p.join(timeout=2)
+                codes = [p.exitcode for p in procs if p.exitcode is not None]
+                exitcode = codes[0] if codes else None
+                log.warning("job %s killed its worker (exit code %s)", job[:2], exitcode)
+                if on_death is None:
+                    raise WorkerDied(job, exitcode) from None
+                return on_death(job, exitcode)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -83,7 +225,12 @@ class DaskExecutor:
         n = max(1, len(self.client.scheduler_info().get("workers", {})))
         self.window = window or 4 * n
 
-    def map_unordered(self, fn: Callable[..., Any], jobs: Iterable[tuple]) -> Iterator[tuple[tuple, Any]]:
+    def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        jobs: Iterable[tuple],
+        on_death: Callable[[tuple, int | None], Any] | None = None,
+    ) -> Iterator[tuple[tuple, Any]]:
         from dask.distributed import as_completed
 
         pending = iter(jobs)
@@ -109,13 +256,17 @@ class DaskExecutor:
                 self.client.close()
 
 
-def make_executor(kind: str, jobs: int, scheduler: str | None = None) -> Executor:
+def make_executor(kind: str, jobs: int, scheduler: str | None = None, memory_mb: int | None = None) -> Executor:
+    """``local``: in this process for one job, else a process pool; ``processes``: a pool even for one
+    worker (isolation: a dying worker costs only its document); ``serial``; ``dask``."""
     if kind == "dask":
         if not scheduler:
             raise ValueError("--executor dask needs --scheduler tcp://HOST:8786")
         return DaskExecutor(scheduler)
-    if kind == "processes":  # a pool even for one worker (benchmarks compare like with like)
-        return ProcessExecutor(max(1, jobs))
+    if kind == "processes":
+        return ProcessExecutor(max(1, jobs), memory_mb=memory_mb)
+    if kind == "serial":
+        return SerialExecutor()
     if kind != "local":
         raise ValueError(f"unknown executor {kind!r}; choose local or dask")
-    return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs)
+    return SerialExecutor() if jobs <= 1 else ProcessExecutor(jobs, memory_mb=memory_mb)

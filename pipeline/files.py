@@ -54,6 +54,17 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as text that can be stored and printed: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) are shown as ``\\xNN``; every other character is unchanged."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def lines_sha256(lines: Iterable[str]) -> str:
     """Hex SHA-256 of text lines (UTF-8, each ended by a newline): a fingerprint of a listing."""
     h = hashlib.sha256()

@@ -1,12 +1,22 @@
-"""Read-only access to ``kehoach.duckdb``: run SQL, export results, report the store's status."""
+"""Read-only access to ``kehoach.duckdb``: run SQL, export results, report the store's status.
+
+Every connection is sandboxed (:data:`SANDBOX`): read-only, no file or network access (no ``COPY …
+TO``, ``read_csv('/etc/…')``, ``ATTACH``), no extension install or autoload, settings locked. A query
+is one statement, stopped after a timeout (``con.interrupt()`` from a timer), and its rows are
+streamed in batches, never fetched all at once.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pipeline.files import atomic_write
 from pipeline.store import DB_NAME
@@ -16,29 +26,142 @@ class QueryError(Exception):
     """The query cannot run (no database yet, SQL error, write attempted): a message for the user."""
 
 
-def connect(out: Path):
+#: the sandbox of every connection: read-only, no files, no network, no extensions, settings locked
+SANDBOX: dict[str, Any] = {
+    "enable_external_access": False,  # no COPY … TO, read_csv('/etc/…'), ATTACH, httpfs
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "memory_limit": "2GB",
+    "lock_configuration": True,  # SET cannot undo any of the above
+}
+
+DEFAULT_TIMEOUT = 60.0
+_BATCH = 2048
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def connect(out: Path, tries: int = 20, sandbox: bool = True) -> Any:
+    """A read-only, sandboxed connection. The database is replaced atomically by each ingest, never
+    written in place, so opening it can only fail when another program holds it for writing: retried
+    for a few seconds, then a one-line :class:`QueryError`."""
     import duckdb
 
     path = out / DB_NAME
-    if not path.exists():
-        raise QueryError(f"no database at {path}: run `kehoach ingest` first (or pass --out)")
-    return duckdb.connect(str(path), read_only=True)
+    for attempt in range(tries):
+        if not path.exists():
+            raise QueryError(f"no database at {path}: run `kehoach ingest` first (or pass --out)")
+        try:
+            return duckdb.connect(str(path), read_only=True, config=SANDBOX if sandbox else {})
+        except duckdb.Error as exc:
+            if attempt == tries - 1:
+                raise QueryError(f"cannot open {path}: {_one_line(exc)}") from exc
+            time.sleep(0.25)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
-def run(out: Path, sql: str) -> tuple[list[str], list[tuple]]:
-    """Columns and rows of ``sql`` on a read-only connection."""
+def _single(sql: str) -> None:
     import duckdb
 
-    con = connect(out)
     try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            return [], []
-        return [d[0] for d in cur.description], cur.fetchall()
+        n = len(duckdb.extract_statements(sql))
     except duckdb.Error as exc:
-        raise QueryError(str(exc).splitlines()[0]) from exc
+        raise QueryError(_one_line(exc)) from exc
+    if n != 1:
+        raise QueryError(f"one SQL statement at a time, please (got {n})")
+
+
+class Result:
+    """A running query: its columns, and its rows fetched in batches (never all at once)."""
+
+    def __init__(self, cur: Any, timeout: float):
+        self.cur = cur
+        self.timeout = timeout
+        self.columns = [d[0] for d in cur.description] if cur is not None and cur.description else []
+
+    def batches(self, limit: int | None = None) -> Iterator[list[tuple]]:
+        import duckdb
+
+        left = limit
+        while left is None or left > 0:
+            try:
+                rows = self.cur.fetchmany(_BATCH if left is None else min(_BATCH, left))
+            except duckdb.InterruptException as exc:
+                raise QueryError(_timeout_message(self.timeout)) from exc
+            except duckdb.Error as exc:
+                raise QueryError(_one_line(exc)) from exc
+            if not rows:
+                return
+            if left is not None:
+                left -= len(rows)
+            yield rows
+
+    def rows(self, limit: int | None = None) -> Iterator[tuple]:
+        for batch in self.batches(limit):
+            yield from batch
+
+
+def _timeout_message(timeout: float) -> str:
+    return f"the query took longer than {timeout:g} s and was stopped: add a filter or LIMIT, or pass --timeout S"
+
+
+@contextmanager
+def open_query(out: Path, sql: str, timeout: float | None = DEFAULT_TIMEOUT, arrow: bool = False) -> Iterator[Result]:
+    """Run one statement in the sandbox; the timer interrupts it after ``timeout`` seconds (0: never)."""
+    import duckdb
+
+    _single(sql)
+    con = connect(out)
+    seconds = timeout or 0.0
+    timer = threading.Timer(seconds, con.interrupt) if seconds > 0 else None
+    if timer is not None:
+        timer.daemon = True
+        timer.start()
+    try:
+        try:
+            cur = con.sql(sql) if arrow else con.execute(sql)  # a relation streams Arrow batches without a copy
+        except duckdb.InterruptException as exc:
+            raise QueryError(_timeout_message(seconds)) from exc
+        except duckdb.Error as exc:
+            raise QueryError(_one_line(exc)) from exc
+        yield Result(cur, seconds)
     finally:
+        if timer is not None:
+            timer.cancel()
         con.close()
+
+
+def run(
+    out: Path, sql: str, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None
+) -> tuple[list[str], list[tuple]]:
+    """Columns and rows (at most ``limit``) of ``sql`` on a sandboxed read-only connection."""
+    with open_query(out, sql, timeout) as result:
+        return result.columns, list(result.rows(limit))
+
+
+def write_csv(result: Result, fh: IO[str], limit: int | None = None) -> int:
+    writer = csv.writer(fh)
+    writer.writerow(result.columns)
+    n = 0
+    for batch in result.batches(limit):
+        writer.writerows(batch)
+        n += len(batch)
+    return n
+
+
+def write_json(result: Result, fh: IO[str], limit: int | None = None) -> int:
+    """A JSON array, one object per line, written as the rows arrive."""
+    fh.write("[")
+    n = 0
+    for row in result.rows(limit):
+        record = dict(zip(result.columns, row, strict=True))
+        fh.write(("\n " if n == 0 else ",\n ") + json.dumps(record, ensure_ascii=False, default=str))
+        n += 1
+    fh.write("\n]\n" if n else "]\n")
+    return n
 
 
 def to_csv(columns: list[str], rows: list[tuple]) -> str:
@@ -53,20 +176,37 @@ def to_json(columns: list[str], rows: list[tuple]) -> str:
     return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
 
 
-def to_parquet(out: Path, sql: str, dest: Path) -> int:
-    """Write the result of ``sql`` to a Parquet file (temporary name, then rename); returns its rows."""
+def to_parquet(
+    out: Path, sql: str, dest: Path, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None
+) -> int:
+    """Write the result of ``sql`` to a Parquet file, batch by batch (temporary name, then rename)."""
     import duckdb
     import pyarrow.parquet as pq
 
-    con = connect(out)
-    try:
-        table = con.sql(sql).to_arrow_table()
-    except duckdb.Error as exc:
-        raise QueryError(str(exc).splitlines()[0]) from exc
-    finally:
-        con.close()
-    atomic_write(dest, lambda tmp: pq.write_table(table, tmp))
-    return table.num_rows
+    def write(tmp: Path) -> int:
+        with open_query(out, sql, timeout, arrow=True) as result:
+            if result.cur is None:
+                raise QueryError("the statement returns no rows to write")
+            try:
+                reader = result.cur.to_arrow_reader(_BATCH)
+                n = 0
+                with pq.ParquetWriter(tmp, reader.schema) as w:
+                    for batch in reader:
+                        if limit is not None and n + batch.num_rows > limit:
+                            batch = batch.slice(0, limit - n)
+                        w.write_batch(batch)
+                        n += batch.num_rows
+                        if limit is not None and n >= limit:
+                            break
+                return n
+            except duckdb.InterruptException as exc:
+                raise QueryError(_timeout_message(result.timeout)) from exc
+            except duckdb.Error as exc:
+                raise QueryError(_one_line(exc)) from exc
+
+    written: list[int] = []
+    atomic_write(dest, lambda tmp: written.append(write(tmp)))
+    return written[0]
 
 
 def status(out: Path) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from normalizers.targets import find_targets, target_sections
 from normalizers.text import nfc, slug
 from normalizers.units import Unit, dictionary_version, normalize_units, unit_context
 from pipeline import quality
+from pipeline.files import shown
 from pipeline.tables import (
     RECORDS,
     BodyLine,
@@ -157,6 +158,10 @@ def table_rows(ctx: DocContext) -> TableRows:
     )
 
 
+#: the tables computed from the tasks' text (and the body): recomputed when a task is corrected
+NORMALIZED_TABLES = ("legal_refs", "task_units", "task_deadlines", "targets")
+
+
 def normalized_rows(ctx: DocContext) -> dict[str, Any]:
     """The tables computed from the tasks' text (and the body): recomputed when a task is corrected."""
     return {
@@ -208,8 +213,9 @@ def base_document(path: Path, source_path: str, sha: str, engine: str) -> Docume
     return Document(
         doc_id=doc_id_for(sha),
         sha256=sha,
-        source_path=nfc(source_path),
-        file_name=nfc(path.name),
+        source_path=nfc(shown(source_path)),
+        file_name=nfc(shown(path.name)),
+        source_paths=[nfc(shown(source_path))],
         status=Status.FAILED,
         engine=engine,
         extractor_version=EXTRACTOR_VERSION,

@@ -92,10 +92,11 @@ class Document:
     """``documents``: one row per input file, whatever happened to it."""
 
     table: ClassVar[str] = "documents"
+    key: ClassVar[tuple[str, ...]] = ("doc_id",)
 
     doc_id: str  # first 16 hex digits of sha256
     sha256: str  # of the file's bytes
-    source_path: str  # as given to the ingest (NFC)
+    source_path: str  # absolute path of the file (NFC; bytes that are not UTF-8 shown as \xNN)
     file_name: str
     pages: int | None = None
     province: str | None = None  # issuing province, as printed
@@ -137,6 +138,7 @@ class Document:
     ocr_skews: list[float] = dataclasses.field(default_factory=list)
     ocr_page_confidences: list[float | None] = dataclasses.field(default_factory=list)
     quality: dict[str, float] | None = None  # flag code -> rows flagged; flagged_rows, flagged_share (0-1)
+    source_paths: list[str] = dataclasses.field(default_factory=list)  # every path with these bytes (absolute)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -144,6 +146,7 @@ class Task:
     """``tasks``: one row per task row of the plan's table; text columns are null when the table has none."""
 
     table: ClassVar[str] = "tasks"
+    key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no")
 
     doc_id: str
     row_no: int  # from 1, in reading order
@@ -190,6 +193,7 @@ class TaskCell:
     """``task_cells``: where each value of ``tasks`` was printed (a split or merged cell has several fragments)."""
 
     table: ClassVar[str] = "task_cells"
+    key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "field", "fragment")
 
     doc_id: str
     row_no: int
@@ -208,6 +212,7 @@ class LegalRef:
     """``legal_refs``: one row per legal document cited."""
 
     table: ClassVar[str] = "legal_refs"
+    key: ClassVar[tuple[str, ...]] = ()  # no natural key: a cell may cite (or state) the same thing twice
 
     doc_id: str
     row_no: int | None  # null: cited in the body, outside the task table
@@ -226,6 +231,7 @@ class TaskUnit:
     """``task_units``: one row per agency named in a lead or partner cell."""
 
     table: ClassVar[str] = "task_units"
+    key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "role", "position")
 
     doc_id: str
     row_no: int
@@ -246,6 +252,7 @@ class TaskDeadline:
     """``task_deadlines``: one row per deadline expression of a task's deadline cell."""
 
     table: ClassVar[str] = "task_deadlines"
+    key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "position")
 
     doc_id: str
     row_no: int
@@ -265,6 +272,7 @@ class Target:
     """``targets``: one row per percentage target stated in the body or an objective cell."""
 
     table: ClassVar[str] = "targets"
+    key: ClassVar[tuple[str, ...]] = ()  # no natural key: a cell may cite (or state) the same thing twice
 
     doc_id: str
     row_no: int | None  # null: stated in the body's "Chỉ tiêu"/"Mục tiêu" parts
