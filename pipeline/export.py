@@ -138,11 +138,12 @@ def export(
     try:
         known = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         sheets: dict[str, tuple[list[str], list[tuple]]] = {}
-        queries = [("query", sql, [])] if sql else []
+        queries: list[tuple[str, str, list[Any]]] = [("query", sql, [])] if sql else []
         for table in [] if sql else tables:
             if table not in known:
                 raise ExportError(f"no table named {table!r} in {out}: choose from {', '.join(sorted(known))}")
-            queries.append((table, *_table_sql(con, table, filters)))
+            query, args = _table_sql(con, table, filters)
+            queries.append((table, query, args))
         for name, query, args in queries:
             cur = con.execute(query, args)
             sheets[name] = ([d[0] for d in cur.description], cur.fetchall())
@@ -186,7 +187,7 @@ def _write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], vi
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
-        for i, col in enumerate(columns, start=1):
+        for i in range(1, len(columns) + 1):
             longest = max([len(str(ws.cell(1, i).value))] + [len(str(r[i - 1] or "")) for r in rows[:500]])
             ws.column_dimensions[get_column_letter(i)].width = min(max(8, longest + 2), 60)
             if longest > 60:
