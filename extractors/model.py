@@ -206,6 +206,7 @@ class TaskRow:
     pages: set[int]
     extra: dict[str, LogicalCell] = field(default_factory=dict)
     inferred: set[str] = field(default_factory=set)
+    source: str = "appendix"  # "body": a task written in the plan's prose (extractors/body.py)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from pipeline import quality
 from pipeline.files import shown
 from pipeline.tables import (
     RECORDS,
+    BodyBlock,
     BodyLine,
     Correction,
     DeadlineKind,
@@ -36,6 +37,7 @@ from pipeline.tables import (
     Document,
     ExtractedTask,
     LegalRef,
+    ReportSchedule,
     Role,
     Status,
     Target,
@@ -79,6 +81,8 @@ class TableRows:
     targets: list[Target] = field(default_factory=list)
     doc_tables: list[DocTable] = field(default_factory=list)
     doc_table_cells: list[DocTableCell] = field(default_factory=list)
+    body_blocks: list[BodyBlock] = field(default_factory=list)
+    report_schedule: list[ReportSchedule] = field(default_factory=list)
     body_lines: list[BodyLine] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     doc_signatures: list[DocSignature] = field(default_factory=list)
@@ -152,6 +156,8 @@ def table_rows(ctx: DocContext) -> TableRows:
         task_cells=cell_rows(ctx),
         doc_tables=doc_table_rows(ctx),
         doc_table_cells=doc_table_cell_rows(ctx),
+        body_blocks=body_block_rows(ctx),
+        report_schedule=report_rows(ctx),
         body_lines=body_line_rows(ctx),
         **normalized_rows(ctx),
         doc_signatures=signature_rows(ctx),
@@ -170,6 +176,41 @@ def normalized_rows(ctx: DocContext) -> dict[str, Any]:
         "task_deadlines": deadline_rows(ctx),
         "targets": target_rows(ctx),
     }
+
+
+def body_block_rows(ctx: DocContext) -> list[BodyBlock]:
+    blocks = ctx.extraction.body if ctx.extraction else []
+    return [
+        BodyBlock(
+            doc_id=ctx.doc_id,
+            block_no=b.block_no,
+            kind=b.kind,
+            level=b.level,
+            marker=b.marker,
+            heading_path=b.heading_path,
+            text=b.text,
+            page_start=b.page_start,
+            page_end=b.page_end,
+        )
+        for b in blocks
+    ]
+
+
+def report_rows(ctx: DocContext) -> list[ReportSchedule]:
+    reports = ctx.extraction.reports if ctx.extraction else []
+    return [
+        ReportSchedule(
+            doc_id=ctx.doc_id,
+            report_no=i,
+            report=r.report,
+            period_start=r.period_start,
+            period_end=r.period_end,
+            due_date=r.due_date,
+            recipient=r.recipient,
+            raw=r.raw,
+        )
+        for i, r in enumerate(reports, start=1)
+    ]
 
 
 def doc_table_rows(ctx: DocContext) -> list[DocTable]:
@@ -271,7 +312,7 @@ def document_row(base: Document, ex: Extraction) -> Document:
         province_raw=f.province_raw,
         engine=ex.engine,
         n_tasks=len(ex.rows),
-        table_pages=sorted({p for row in ex.rows for p in row.pages}),
+        table_pages=sorted({p for row in ex.rows if row.source == "appendix" for p in row.pages}),
         cross_checked_pages=ex.cross_checked,
         columns=[label for layout in ex.layouts[:1] for label in layout.labels],
         quality=quality.quality(quality.row_flags(ex)) if ex.rows else None,
@@ -293,8 +334,10 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str], flags: list
     texts: dict[str, str | None] = {}
     for name in FIELDS:
         logical = row.cells.get(name)
-        if name not in present:
+        if name not in present and row.source == "appendix":
             texts[COLUMN_OF[name]] = None
+        elif row.source == "body" and logical is None:
+            texts[COLUMN_OF[name]] = None  # the prose does not state it
         else:
             texts[COLUMN_OF[name]] = join_lines(logical.lines) if logical is not None else ""
     return Task(
@@ -308,6 +351,7 @@ def _task(doc_id: str, row_no: int, row: TaskRow, present: set[str], flags: list
         extra={k: join_lines(v.lines) for k, v in row.extra.items()} or None,
         ocr_confidence=_mean([f.confidence for c in row.cells.values() for f in c.fragments]),
         flags=flags,
+        source=row.source,
         **texts,
     )
 

@@ -167,6 +167,7 @@ class Task:
     extra: dict[str, str] | None = None  # columns the contract has no name for: header label -> text
     ocr_confidence: float | None = None  # OCR pages: mean word confidence of the row's cells
     flags: list[str] = dataclasses.field(default_factory=list)  # quality codes (pipeline.quality.CODES)
+    source: str = "appendix"  # "appendix": a row of a task table; "body": a task written in the prose
 
     def text(self, column: str) -> str | None:
         """The value of a text column by its contract name (``lead_text``, ``objective``…)."""
@@ -322,6 +323,39 @@ class DocTableCell:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BodyBlock:
+    """``body_blocks``: the plan's body as headings, paragraphs, bullets and numbered items."""
+
+    table: ClassVar[str] = "body_blocks"
+
+    doc_id: str
+    block_no: int  # from 1, in reading order
+    kind: str  # heading | paragraph | bullet | item
+    level: int  # headings: 1 roman ("II."), 2 arabic ("2."), 3 "2.1."/"a)"; others: the heading's + 1
+    marker: str | None  # "II", "2", "2.1", "a", "-", "+"
+    heading_path: list[str]  # the headings above it, outermost first
+    text: str  # lines joined as in cells
+    page_start: int
+    page_end: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportSchedule:
+    """``report_schedule``: the reports the plan's "chế độ báo cáo" part asks for."""
+
+    table: ClassVar[str] = "report_schedule"
+
+    doc_id: str
+    report_no: int  # from 1
+    report: str  # "Báo cáo Quý I/2023"
+    period_start: date | None  # the data period ("thời gian chốt số liệu từ ngày … đến ngày …")
+    period_end: date | None
+    due_date: date | None  # "trước ngày …" when a date is printed
+    recipient: str | None  # who receives it ("Văn phòng")
+    raw: str  # as printed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BodyLine:
     """``body_lines``: the plan's lines outside tables, in reading order (what the body's normalizers read)."""
 
@@ -387,6 +421,8 @@ Record = (
     | Target
     | DocTable
     | DocTableCell
+    | BodyBlock
+    | ReportSchedule
     | BodyLine
     | Correction
     | DocSignature
@@ -406,6 +442,8 @@ RECORDS: dict[str, type[Any]] = {
         Target,
         DocTable,
         DocTableCell,
+        BodyBlock,
+        ReportSchedule,
         BodyLine,
         Correction,
         DocSignature,

@@ -156,7 +156,9 @@ class DocxReader:
         """Word has no pages; section and page breaks (the appendix's landscape section) make one."""
         if self._pages:
             self._pages[-1].height = self._y + 40
-        self._pages.append(RawPage(number=len(self._pages) + 1, width=PAGE_WIDTH, height=0.0, lines=[], tables=[]))
+        self._pages.append(
+            RawPage(number=len(self._pages) + 1, width=PAGE_WIDTH, height=0.0, lines=[], tables=[], source="docx")
+        )
         self._y = 40.0
 
     def _paragraph(self, page: RawPage, el) -> None:
