@@ -79,7 +79,8 @@ class Filters:
     status: str | None = None
 
     def where(self, alias: str = "d") -> tuple[str, list[Any]]:
-        parts, args = [], []
+        parts: list[str] = []
+        args: list[Any] = []
         if self.province:
             parts.append(f"({alias}.province = ? OR {alias}.province_slug = ?)")
             args += [self.province, self.province]
