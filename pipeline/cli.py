@@ -28,6 +28,7 @@ from rich.table import Table
 from extractors import ExtractSettings
 from extractors.settings import Limits
 from pipeline.corrections import CorrectionError
+from pipeline.export import ExportError, Filters, export
 from pipeline.ingest import RunSummary, discover, ingest, rebuild, reextract
 from pipeline.query import QueryError
 from pipeline.records import DocResult
@@ -52,6 +53,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     QueryError,
     ScoringError,
     CorrectionError,
+    ExportError,
     FileNotFoundError,
     ValueError,
     RuntimeError,
@@ -243,7 +245,7 @@ SchedulerOpt = Annotated[str | None, typer.Option(help="Dask scheduler address, 
 ReportOpt = Annotated[Path | None, typer.Option(help="Write a JSON run report (every document, failures).")]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="Output folder: Parquet + kehoach.duckdb.")]
+OutOpt = Annotated[Path, typer.Option("--out", "-d", help="The store folder: Parquet + kehoach.duckdb.")]
 
 
 @command("ingest")
@@ -386,7 +388,7 @@ def query_cmd(
     fmt: Annotated[
         QueryFormat, typer.Option("--format", "-f", help="table, csv, json, or parquet (needs --output).")
     ] = QueryFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", help="Write the result to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result to this file.")] = None,
     limit: Annotated[
         int | None,
         typer.Option(help="At most this many rows (table format: 50 unless given; other formats: all)."),
@@ -602,7 +604,7 @@ def eval_cmd(
     pdf: Annotated[
         Path | None, typer.Option(help="The ingested input file. Default: the PDF beside the gold file.")
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="The ingest's output folder.")] = Path("data/processed"),
+    out: OutOpt = Path("data/processed"),
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: table or json.")] = Format.table,
 ) -> None:
@@ -629,6 +631,70 @@ def eval_cmd(
     )
     for miss in report["first_misses"][:10]:
         out_console.print(f"  row {miss['row_no']} {miss['field']}: want {miss['want']!r} got {miss['got']!r}")
+
+
+@command("export")
+def export_cmd(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write: .xlsx, .csv or .parquet.")],
+    out: OutOpt = Path("data/processed"),
+    table: Annotated[
+        list[str] | None,
+        typer.Option("--table", "-t", help="A table or view to export (repeat it; default: documents and tasks)."),
+    ] = None,
+    sql: Annotated[str | None, typer.Option(help="Export the result of this query instead of tables.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="xlsx, csv or parquet (default: from --output's suffix).")
+    ] = None,
+    province: Annotated[str | None, typer.Option(help="Only this province (name or slug: 'Sơn La', son-la).")] = None,
+    year: Annotated[int | None, typer.Option(help="Only plans of this year.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only documents with this status (ok, partial, failed).")] = None,
+    vietnamese: Annotated[bool, typer.Option("--vietnamese", help="Vietnamese column titles.")] = False,
+    bom: Annotated[bool, typer.Option("--bom/--no-bom", help="CSV: a UTF-8 byte-order mark (Excel needs it).")] = True,
+) -> None:
+    """Export tables (or a query) to a spreadsheet, CSV or Parquet file.
+
+    .xlsx: one sheet per table, the header frozen and filterable; the tasks sheet holds each task
+    with its plan's province, agency and year, its canonical lead and partner units and its first
+    due date. .csv and .parquet hold one table. Lists are written as JSON text.
+
+        kehoach export -o tasks.xlsx --province son-la --vietnamese
+        kehoach export -o units.csv -t v_unit_load
+    """
+    counts = export(
+        out,
+        output,
+        fmt=fmt,
+        tables=tuple(table) if table else ("documents", "tasks"),
+        sql=sql,
+        filters=Filters(province, year, status),
+        vietnamese=vietnamese,
+        bom=bom,
+    )
+    parts = ", ".join(f"{name} {n} rows" for name, n in counts.items())
+    typer.echo(f"wrote {output} ({parts})", err=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from extractors import EXTRACTOR_VERSION
+
+        try:
+            package = version("kehoach")
+        except PackageNotFoundError:  # run from a checkout without installing
+            package = "unknown"
+        typer.echo(f"kehoach {package} (extractor {EXTRACTOR_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """kehoach: Vietnamese provincial plans into queryable data."""
 
 
 def main() -> None:

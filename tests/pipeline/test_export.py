@@ -94,3 +94,18 @@ def test_refusals_are_one_line_messages(ingested, tmp_path):
     with pytest.raises(ExportError, match="unknown export format"):
         export(ingested, tmp_path / "x.ods")
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_export_and_version_from_the_command_line(ingested, tmp_path):
+    from openpyxl import load_workbook
+
+    from tests.conftest import run_cli
+
+    dest = tmp_path / "out.xlsx"
+    result = run_cli("export", "-o", str(dest), "-d", str(ingested), "-t", "tasks", "--province", "Bắc Kạn")
+    assert result.exit_code == 0, result.output
+    assert load_workbook(dest).sheetnames == ["tasks"]
+    bad = run_cli("export", "-o", str(tmp_path / "x.csv"), "-d", str(ingested), "-t", "documents", "-t", "tasks")
+    assert bad.exit_code == 2 and "one table" in bad.output
+    version = run_cli("--version")
+    assert version.exit_code == 0 and version.output.startswith("kehoach ") and "extractor" in version.output
