@@ -75,7 +75,10 @@ def test_header_printed_once_table_is_stitched_over_its_52_pages(real):
     assert doc["status"] == "ok" and doc["pages"] == 52
     assert doc["table_pages"][0] == 1 and doc["table_pages"][-1] == 52
     assert set(range(1, 53)) == set(doc["table_pages"]), "every page carries task rows"
-    sections = [r[0] for r in real.execute("select distinct section_code from tasks where doc_id = ?", [doc["doc_id"]])]
+    sections = [
+        r[0]
+        for r in real.execute("select distinct section_code from tasks where doc_id = ?", [doc["doc_id"]]).fetchall()
+    ]
     assert {"I", "II", "III"} <= set(sections)
 
 
