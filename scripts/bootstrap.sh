@@ -18,6 +18,10 @@ fi
 if ! (command -v pkg-config >/dev/null && pkg-config --exists tesseract lept && command -v g++ >/dev/null); then
   need_apt+=(libtesseract-dev libleptonica-dev pkg-config g++)
 fi
+# .doc input (converted with LibreOffice) and the layout generator's PDFs (LibreOffice, its fonts)
+if ! command -v soffice >/dev/null; then
+  need_apt+=(libreoffice-writer-nogui fonts-liberation fonts-dejavu-core)
+fi
 # kehoach review's browser test: Debian's Chromium and its driver (Selenium; no browser download)
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   need_apt+=(chromium chromium-driver)

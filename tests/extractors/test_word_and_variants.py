@@ -227,3 +227,27 @@ def test_garbage_text_layers_go_to_ocr(texts, want):
     from extractors.sources.ocr import needs_ocr
 
     assert needs_ocr([{"text": t} for t in texts]) is want
+
+
+def test_docx_with_newer_schema_alignment_is_read(tmp_path):
+    """LibreOffice writes w:jc="start"/"end" (the newer schema), which python-docx's enum rejects:
+    every .doc converted by LibreOffice used to fail as "probably damaged"."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    from extractors.settings import ExtractSettings
+    from extractors.sources.docx import DocxReader
+
+    d = Document()
+    for text, value in (("UBND TỈNH LÀO CAI", "start"), ("KẾ HOẠCH", "center"), ("GIÁM ĐỐC", "end")):
+        para = d.add_paragraph(text)
+        jc = OxmlElement("w:jc")
+        jc.set(qn("w:val"), value)
+        para._p.get_or_add_pPr().append(jc)
+    path = tmp_path / "jc.docx"
+    d.save(path)
+    lines = DocxReader().read(str(path), ExtractSettings()).pages[0].lines
+    assert [ln.text for ln in lines] == ["UBND TỈNH LÀO CAI", "KẾ HOẠCH", "GIÁM ĐỐC"]
+    left, centre, right = (ln.bbox[0] for ln in lines)
+    assert left < centre < right
