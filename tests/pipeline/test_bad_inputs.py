@@ -42,8 +42,8 @@ def bad_run(tmp_path_factory):
         pdf.save(raw / "locked.pdf", encryption=pikepdf.Encryption(user="secret", owner="owner", R=6))
     images = [_render_page(GOOD, i).convert("RGB") for i in (0, 8)]
     images[0].save(raw / "scan.pdf", save_all=True, append_images=images[1:])
-    with pikepdf.open(GOOD) as pdf:
-        del pdf.pages[3:]
+    with pikepdf.open(GOOD) as pdf:  # the first page: purposes and requirements, no task in table or prose
+        del pdf.pages[1:]
         pdf.save(raw / "no-table.pdf")
     odd = raw / "Kế hoạch số #1 Sơn La.pdf"
     shutil.copy(GOOD, odd)
