@@ -7,6 +7,7 @@ completion order; the caller (one writer) commits each result as it arrives. At 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import logging
@@ -109,6 +110,30 @@ def worker_init(parent: int, memory_mb: int | None) -> None:
             log.warning("cannot cap worker memory at %d MB: %s", memory_mb, exc)
 
 
+@contextlib.contextmanager
+def workers_skip_main() -> Iterator[None]:
+    """Workers started meanwhile do not import the caller's ``__main__``.
+
+    ``spawn`` runs the parent's main script again in every worker (as ``__mp_main__``), so a plain
+    script that calls ``kehoach.ingest`` without an ``if __name__ == "__main__":`` guard would start
+    workers from its workers and crash. The jobs are kehoach's own functions: the workers need
+    nothing of the caller's script, so its path is hidden from ``spawn`` while the pool starts them.
+    """
+    main = sys.modules.get("__main__")
+    saved: dict[str, Any] = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
+    try:
+        if main is not None:
+            for k in saved:
+                if k == "__spec__":
+                    main.__spec__ = None
+                else:
+                    del main.__dict__[k]
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+
+
 class ProcessExecutor:
     """A pool of worker processes (spawned: no state inherited from the parent).
 
@@ -133,6 +158,15 @@ class ProcessExecutor:
         )
 
     def map_unordered(
+        self,
+        fn: Callable[..., Any],
+        jobs: Iterable[tuple],
+        on_death: Callable[[tuple, int | None], Any] | None = None,
+    ) -> Iterator[tuple[tuple, Any]]:
+        with workers_skip_main():
+            yield from self._map(fn, jobs, on_death)
+
+    def _map(
         self,
         fn: Callable[..., Any],
         jobs: Iterable[tuple],
