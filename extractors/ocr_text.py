@@ -45,7 +45,9 @@ _ARABIC_QUARTER = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 def fix_ocr_line(line: str) -> str:
     """Corrections that are certain in an OCR'd line of an administrative plan: a quarter is written
-    in roman numerals, so "Quý IH/2022" is "Quý III/2022" and "Quý 1/2022" is "Quý I/2022"."""
+    in roman numerals, so "Quý IH/2022" is "Quý III/2022" and "Quý 1/2022" is "Quý I/2022"; Vietnamese
+    has no eth and never two Đ in a row ("QĐÐ-UBND" is "QĐ-UBND")."""
+    line = re.sub("Đ{2,}", "Đ", line.replace("Ð", "Đ").replace("ð", "đ"))
 
     def quarter(m: re.Match[str]) -> str:
         token = m.group(3)

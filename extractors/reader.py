@@ -142,10 +142,12 @@ def _retry_cells(page: RawPage, content: PageContent) -> None:
 
 
 def _fix_ocr_cells(page: RawPage) -> None:
-    """OCR'd cell text with the misreadings that are certain corrected ("Quý IH/2022")."""
+    """OCR'd text with the misreadings that are certain corrected ("Quý IH/2022", "QĐÐ-UBND")."""
     for table in page.tables:
         for cell in table.cells:
             cell.lines = [fix_ocr_line(line) for line in cell.lines]
+    for line in page.lines:
+        line.text = fix_ocr_line(line.text)
 
 
 def _boxes_to_page(page: RawPage, content: PageContent) -> None:

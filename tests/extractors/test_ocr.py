@@ -128,6 +128,8 @@ def test_real_scanner_layers_are_ignored(name):
         ("Quý IV/2024", "Quý IV/2024"),
         ("Quý 5/2022", "Quý 5/2022"),  # no fifth quarter: left as read
         ("Báo cáo 1/2022", "Báo cáo 1/2022"),
+        ("Số: 1629 /QĐÐ-UBND", "Số: 1629 /QĐ-UBND"),
+        ("Nghị định số 30/2020/NÐ-CP", "Nghị định số 30/2020/NĐ-CP"),
     ],
 )
 def test_certain_ocr_misreadings_are_corrected(line, want):
