@@ -22,7 +22,7 @@ from extractors.settings import ExtractSettings
 __all__ = ["ExtractSettings", "Extraction", "InputError", "extract", "EXTRACTOR_VERSION"]
 
 #: Raise when a change alters what the extractor outputs: stored rows of older versions get redone.
-EXTRACTOR_VERSION = "0.4.1"
+EXTRACTOR_VERSION = "0.4.2"
 
 _LAZY = {
     "extract": "extractors.document",

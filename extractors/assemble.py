@@ -189,6 +189,9 @@ class Assembler:
     unmatched_pages: list[int] = field(default_factory=list)  # tables whose columns did not fit the header
     others: list[OtherTable] = field(default_factory=list)  # every table that is not the task table
     _inferred: set[str] = field(default_factory=set)  # what the current page's rows inherit (mapped_by_position)
+    #: the document prints a merged cell cut by a page break open (no rule at the cut, as browsers
+    #: do): there, a cell closed at the page bottom ended, whatever the next page's first row holds
+    leaves_open: bool = False
 
     def feed(self, table: PageTable) -> None:
         """One page table: the task table's header (a new layout unless its columns map to the same
@@ -369,8 +372,8 @@ class Assembler:
         if (
             len(cells) == 1
             and above is not None
-            and name != "tt"
-            and _continues_merge(cells[0], above, name in self._merging or name in _USUALLY_FILLED)
+            and (name != "tt" or above.open_below or cells[0].open_above)  # a TT carries on only drawn so
+            and _continues_merge(cells[0], above, name in self._merging or name in _USUALLY_FILLED, self.leaves_open)
         ):
             if cells[0].empty and cells[0].rowspan < 2 and above.n_rows < 2:
                 row.inferred.add("merge_inferred")  # nothing drawn shows the merge: inferred from the column
@@ -385,6 +388,7 @@ class Assembler:
 
     @staticmethod
     def _append(target: LogicalCell, cell: GridCell, page: int) -> None:
+        target.open_below = cell.open_below
         if cell.empty:
             return
         text = _cell_text(cell)
@@ -393,14 +397,18 @@ class Assembler:
         target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
 
 
-def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool) -> bool:
+def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool, leaves_open: bool = False) -> bool:
     """At the top of a page, does this cell carry on a vertically merged cell from the page before?
 
-    An empty cell does when it or the cell above spans rows, or when its column is one the
-    layout merges: a merge that ends exactly at the page bottom leaves no other trace.
+    One printed open at the cut (no rule under the cell above, or over this one) does. Otherwise,
+    in a document that prints cut merges open, it does not; elsewhere an empty cell does when it
+    or the cell above spans rows, or when its column is one the layout merges: a merge that ends
+    exactly at the page bottom leaves no other trace.
     """
+    if above.open_below or cell.open_above:
+        return True
     if cell.empty:
-        return cell.rowspan >= 2 or above.n_rows >= 2 or merging_column
+        return not leaves_open and (cell.rowspan >= 2 or above.n_rows >= 2 or merging_column)
     text, before = _cell_text(cell), join_lines(above.lines)
     if text == before:
         return True
@@ -424,9 +432,22 @@ def doubtful_pages(doc: RawDocument, asm: Assembler) -> list[int]:
     return sorted(doubtful)
 
 
-def assemble(pages: Iterable[RawPage]) -> Assembler:
-    """Run the assembler over every table of every page, in reading order."""
-    asm = Assembler()
+#: PDF producers known to print a merged cell cut by a page break open, with no rule at the cut:
+#: Skia is the PDF back end of Chrome, Chromium and Edge ("Print to PDF", web portals' exports)
+_OPEN_CUT_PRODUCERS = ("Skia/PDF",)
+
+
+def prints_cuts_open(pages: list[RawPage], metadata: dict[str, str] | None = None) -> bool:
+    """Does this document print cut merged cells open? Seen on one of its pages, or known of its producer."""
+    if (metadata or {}).get("Producer", "").startswith(_OPEN_CUT_PRODUCERS):
+        return True
+    return any(c.open_below or c.open_above for page in pages for t in page.tables for c in t.cells)
+
+
+def assemble(pages: Iterable[RawPage], metadata: dict[str, str] | None = None) -> Assembler:
+    """Run the assembler over every table of every page, in reading order (``metadata``: the PDF's)."""
+    pages = list(pages)
+    asm = Assembler(leaves_open=prints_cuts_open(pages, metadata))
     for page in pages:
         for table in sorted(page.tables, key=lambda t: t.bbox[1]):
             asm.feed(table)

@@ -57,7 +57,7 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
             "is not installed to read it: install tesseract-ocr and tesseract-ocr-vie (as the README's "
             "set-up does) and ingest it again, or run `ocrmypdf -l vie in.pdf out.pdf` first."
         )
-    asm = assemble(raw.pages)
+    asm = assemble(raw.pages, raw.metadata)
     cross_checked: list[int] = []
     if settings.cross_check and settings.engine == "pdfplumber":
         raw, asm, cross_checked = _second_opinion(path, raw, asm, settings)
@@ -122,7 +122,7 @@ def _second_opinion(
     if not found:
         return raw, asm, []
     pages_now = [found.get(p.number, p) for p in raw.pages]
-    retry = assemble(pages_now)
+    retry = assemble(pages_now, raw.metadata)
     if len(retry.rows) > len(asm.rows):
         return replace(raw, pages=pages_now), retry, sorted(found)
     return raw, asm, []
@@ -138,4 +138,4 @@ def _extract_word(path: Path, kind: str, settings: ExtractSettings) -> Extractio
     raw.path = str(path)
     if not raw.pages[0].n_chars:
         raise InputError("The Word file contains no text: check that it is the right document.")
-    return _result(path, raw, assemble(raw.pages))
+    return _result(path, raw, assemble(raw.pages, raw.metadata))

@@ -52,6 +52,8 @@ class GridCell:
     bbox: BBox
     lines: list[str]
     confidence: float | None = None  # OCR: mean word confidence (0-100); None for a text layer
+    open_below: bool = False  # no rule under it at the page bottom: it carries on onto the next page
+    open_above: bool = False  # no rule over it at the page top: it carries on from the page before
 
     @property
     def empty(self) -> bool:
@@ -184,6 +186,7 @@ class LogicalCell:
 
     fragments: list[Fragment] = field(default_factory=list)
     n_rows: int = 0
+    open_below: bool = False  # its last drawn part was open at a page bottom
 
     @property
     def lines(self) -> list[str]:
