@@ -282,6 +282,8 @@ def borderless_table(
     if not lines:
         return None, carry
     header = _find_header(lines)
+    if header is not None and carry is not None and not _replaces(header, carry):
+        header = None  # body text that happens to name a few fields, under the carried header
     if header is not None:
         body = _until_signature(lines[header.first + header.depth :])
         edges = _edges(header.columns, body)
@@ -295,9 +297,26 @@ def borderless_table(
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
         return None, None
+    body = [ln for ln in body if not _number_row(ln)]  # the "(1) (2) (3)" row of a repeated header
     if not body and header is None:
         return None, carry
     return _grid(page_no, header, body, layout, settings), layout
+
+
+def _known(fields: list[str | None]) -> int:
+    return len({f for f in fields if f})
+
+
+def _replaces(header: _Header, carry: Columns) -> bool:
+    """A header found on a page that continues a table starts a new layout only when it names about as
+    many fields as the carried one (a repeated header, or a new table's); a few body cells that happen to
+    read as labels ("Trung tâm ...", "Nhiệm vụ") under the carried header do not."""
+    known = _known([field_for(label) for _, _, label in header.columns])
+    return known >= min(_known(carry.fields), 4)
+
+
+def _number_row(line: _Line) -> bool:
+    return is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(line)])
 
 
 def _in_table(line: _Line, layout: Columns) -> bool:
