@@ -367,8 +367,21 @@ def _starts_lower(text: str) -> bool:
     return first.isalpha() and first.islower()
 
 
-def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[float]:
-    """Where rows start in a run of body lines without headings."""
+def _crosses(line: _CLine, y: float) -> bool:
+    """Does the line's ink (its box without the leading above and below) run across height ``y``?"""
+    margin = 0.3 * (line.bottom - line.top)
+    return line.top + margin < y < line.bottom - margin
+
+
+def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol: float = 2.0) -> list[float]:
+    """Where rows start in a run of body lines without headings.
+
+    A row starts where text blocks start in two columns or more, unless more columns print a line
+    across that height than start there (two vertically centred merged cells that happen to start
+    level). A block starting in one column alone starts a row only when no other column prints a line
+    across it (a centred merged cell sits between its neighbours' lines), none carries a sentence on in
+    lower case beside it, and — in the TT column, whose numbers some layouts centre vertically — no
+    other column is in the middle of a cell there."""
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
@@ -386,19 +399,24 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[
     tops = [clusters[0][0][0]]
     for cl in clusters[1:]:
         y = cl[0][0]
-        support = len({c for _, c in cl})
-        crossing = any(ln.top < y - tol and ln.bottom > y + tol for lines in cols for ln in lines)
-        if crossing:
+        starters = {c for _, c in cl}
+        crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+        if len(starters) >= 2:
+            if len(starters) > len(crossers):
+                tops.append(y)
+            continue
+        if crossers:
             continue  # printed between its neighbours' lines: a vertically centred merged cell
-        carried = False
+        carried = midway = False
         for c, lines in enumerate(cols):
-            if any(c == cc for _, cc in cl):
+            if c in starters:
                 continue
             here = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
             above = next((ln for ln in lines if 0 < y - ln.top <= pitch + tol), None)
-            if here is not None and above is not None and _starts_lower(here.text):
-                carried = True
-        if support >= 2 or not carried:
+            if here is not None and above is not None:
+                midway = True
+                carried = carried or _starts_lower(here.text)
+        if not carried and not (midway and tt in starters):
             tops.append(y)
     return tops
 
@@ -429,7 +447,7 @@ def _grid(
             words = [w for ln in run for w in ln.words]
             cols = _col_lines(words, edges, n_cols)
             segments.append((len(rows), list(run)))
-            for y in _row_tops(cols, pitch):
+            for y in _row_tops(cols, pitch, layout.tt):
                 rows.append(_Row(y))
             run.clear()
 
