@@ -45,8 +45,11 @@ MAX_HEADER_LINES = 9
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
-#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them.
-MERGE_FIELDS = {"objective", "task"}
+#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: a
+#: plan's data row always fills them (an objective, task, output, lead unit, deadline), so without ruling
+#: lines a one-line merged cell printed at its top leaves this as its only trace. Partner, budget and note
+#: cells are often empty by right: they fill down only in a column where a merge is seen.
+MERGE_FIELDS = {"objective", "task", "output", "lead", "deadline"}
 
 
 @dataclass
