@@ -477,6 +477,7 @@ def _grid(
             row_edges or [0, 0],
             cells,
             kind="borderless",
+            header_rows=r0,
         )
 
     bottom = max(ln.bottom for ln in body) + 1
@@ -519,7 +520,7 @@ def _grid(
                 box = (edges[c], row_edges[r0 + r], edges[c + 1], row_edges[r0 + r + 1])
                 cells.append(GridCell(r0 + r, c, 1, 1, box, []))
     bbox = (edges[0], row_edges[0], edges[-1], row_edges[-1])
-    return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless")
+    return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless", header_rows=r0)
 
 
 def _spread(line: _Line, edges: list[float], layout: Columns) -> bool:
