@@ -383,8 +383,8 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     across that height than start there (two vertically centred merged cells that happen to start
     level). A block starting in one column alone starts a row only when no other column prints a line
     across it (a centred merged cell sits between its neighbours' lines), none carries a sentence on in
-    lower case beside it, and — in the TT column, whose numbers some layouts centre vertically — no
-    other column is in the middle of a cell there."""
+    lower case beside it, and — when the TT column centres its numbers vertically (its blocks mostly
+    start where no other column does) — no other column is in the middle of a cell there."""
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
@@ -399,6 +399,9 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
             clusters.append([s])
     if not clusters:
         return []
+    # Does the TT column centre its numbers? Its blocks then mostly start where no other column does.
+    tt_starts = [cl for cl in clusters if any(c == tt for _, c in cl)]
+    tt_centred = bool(tt_starts) and sum(1 for cl in tt_starts if len({c for _, c in cl}) >= 2) < 0.5 * len(tt_starts)
     tops = [clusters[0][0][0]]
     for cl in clusters[1:]:
         y = cl[0][0]
@@ -419,7 +422,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
             if here is not None and above is not None:
                 midway = True
                 carried = carried or _starts_lower(here.text)
-        if not carried and not (midway and tt in starters):
+        if not carried and not (midway and tt_centred and tt in starters):
             tops.append(y)
     return tops
 
