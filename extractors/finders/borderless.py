@@ -133,11 +133,16 @@ def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
         return None  # a row number: body text, not a header
     spans = [_span(c) for _, c in chunks]
     groups_idx = set()
+    reach: dict[int, tuple[float, float]] = {}  # a group label's reach: the sub-labels it stands over
     for a, (ja, _) in enumerate(chunks):
         below = [b for b, (jb, _) in enumerate(chunks) if jb > ja and _overlap(spans[a], spans[b])]
         apart = any(not _overlap(spans[b], spans[c]) for b in below for c in below)
         if len(below) >= 2 and apart:
             groups_idx.add(a)
+            reach[a] = spans[a]
+        elif not below and (pair := _centred_over(chunks, spans, a)) is not None:
+            groups_idx.add(a)
+            reach[a] = pair
     cols: list[list[int]] = []
     for a in range(len(chunks)):
         if a in groups_idx:
@@ -160,12 +165,32 @@ def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
         return None
     groups = []
     for a in groups_idx:
-        covered = [n for n, c in enumerate(columns) if _overlap(spans[a], (c[0], c[1]))]
+        covered = [n for n, c in enumerate(columns) if _overlap(reach[a], (c[0], c[1]))]
         if len(covered) > 3:
             return None  # a title over the whole table, not a group label
         if covered:
             groups.append((covered[0], covered[-1] + 1, " ".join(w["text"] for w in chunks[a][1])))
     return _Header(i, k, columns, sorted(groups), lines[i].top - 1, lines[i + k - 1].bottom + 1)
+
+
+def _centred_over(chunks: list[tuple[int, list[dict]]], spans: list[tuple[float, float]], a: int):
+    """A label with nothing under it, centred over two labels printed wholly below its line, one either
+    side (a group label over two narrow columns, "Đơn vị thực hiện" over "Chủ trì | Phối hợp"): the
+    x-range of those two, else None."""
+    ja = chunks[a][0]
+    x0, x1 = spans[a]
+    lower = [b for b, (jb, _) in enumerate(chunks) if jb > ja]
+    left = max((b for b in lower if spans[b][1] <= x0), key=lambda b: spans[b][1], default=None)
+    right = min((b for b in lower if spans[b][0] >= x1), key=lambda b: spans[b][0], default=None)
+    if left is None or right is None:
+        return None
+    for side in (left, right):  # the sub-labels' columns print nothing on or above the group's line
+        if any(jb <= ja and _overlap(spans[b], spans[side]) for b, (jb, _) in enumerate(chunks)):
+            return None
+    cl, cr = sum(spans[left]) / 2, sum(spans[right]) / 2
+    if abs((x0 + x1) / 2 - (cl + cr) / 2) > 0.15 * (cr - cl):
+        return None
+    return spans[left][0], spans[right][1]
 
 
 def _ends_header(window: list[_Line], nxt: _Line) -> bool:
