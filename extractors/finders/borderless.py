@@ -463,10 +463,8 @@ def _grid(
     if header is not None:
         r0 = _header_cells(header, edges, cells, row_edges)
     heights = [ln.bottom - ln.top for ln in body]
-    tops = [ln.top for ln in body if not _heading_like(ln)]
     height = statistics.median(heights) if heights else 11.0
-    pitches = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a > 0.8 * height]
-    pitch = min(statistics.median(pitches), 1.6 * height) if pitches else 1.3 * height
+    pitch = _leading(_col_lines(_body_words(body), edges, n_cols), height)
 
     # headings, and runs of plain lines between them
     rows: list[_Row] = []
@@ -549,6 +547,17 @@ def _grid(
                 cells.append(GridCell(r0 + r, c, 1, 1, box, []))
     bbox = (edges[0], row_edges[0], edges[-1], row_edges[-1])
     return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless", header_rows=r0)
+
+
+def _leading(cols: list[list[_CLine]], height: float) -> float:
+    """The distance from one line to the next inside a cell: the short end of the spacings of
+    consecutive lines within each column (the longer ones are row breaks, with the cells' padding)."""
+    steps = sorted(
+        b.top - a.top for lines in cols for a, b in zip(lines, lines[1:], strict=False) if b.top - a.top > 0.6 * height
+    )
+    if not steps:
+        return 1.3 * height
+    return min(steps[len(steps) // 5], 1.6 * height)
 
 
 def _spread(line: _Line, edges: list[float], layout: Columns) -> bool:
