@@ -379,13 +379,13 @@ class _Row:
     extra: list[_Line] = field(default_factory=list)
 
 
-def _col_lines(words: list[dict], edges: list[float], n_cols: int) -> list[list[_CLine]]:
+def _col_lines(words: list[dict], edges: list[float], n_cols: int, tolerance: float) -> list[list[_CLine]]:
     per: list[list[dict]] = [[] for _ in range(n_cols)]
     for w in words:
         per[_wcol(edges, w)].append(w)
     out = []
     for ws in per:
-        lines = _group_lines(ws, 2.0) if ws else []
+        lines = _group_lines(ws, tolerance) if ws else []  # "ý" sits lower than "lấy": the page's tolerance
         out.append([_CLine(ln.top, ln.bottom, ln.text) for ln in lines])
     return out
 
@@ -464,7 +464,7 @@ def _grid(
         r0 = _header_cells(header, edges, cells, row_edges)
     heights = [ln.bottom - ln.top for ln in body]
     height = statistics.median(heights) if heights else 11.0
-    pitch = _leading(_col_lines(_body_words(body), edges, n_cols), height)
+    pitch = _leading(_col_lines(_body_words(body), edges, n_cols, settings.y_tolerance), height)
 
     # headings, and runs of plain lines between them
     rows: list[_Row] = []
@@ -474,7 +474,7 @@ def _grid(
     def flush() -> None:
         if run:
             words = [w for ln in run for w in ln.words]
-            cols = _col_lines(words, edges, n_cols)
+            cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
             segments.append((len(rows), list(run)))
             for y in _row_tops(cols, pitch, layout.tt):
                 rows.append(_Row(y))
@@ -526,7 +526,7 @@ def _grid(
         seg_bounds.append((first_row, last_row, lines))
     for first_row, last_row, lines in seg_bounds:
         words = [w for ln in lines for w in ln.words]
-        cols = _col_lines(words, edges, n_cols)
+        cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
         seg_rows = [rows[r].top for r in range(first_row, last_row)]
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
