@@ -10,14 +10,21 @@
 - headings: a bold line (or a roman-numbered capitalised one) is a section or group row, its
   words kept in the columns they start in so :mod:`extractors.headings` classifies it as on a
   ruled table;
-- rows: per column, the text blocks (lines at the column's leading); a row starts where blocks
-  start, in two columns or in one column with nothing crossing that line (a centred merged
-  cell prints between the lines of its neighbours) and no neighbour carrying a sentence on in
-  lower case across it; an empty TT cell does not matter;
+- rows: per column, the text blocks (lines at the in-cell leading, the short end of each column's
+  line spacings); a row starts where blocks start in two columns (unless more columns print
+  across that height), or in one column with nothing crossing that line (a centred merged
+  cell prints between the lines of its neighbours), no neighbour carrying a sentence on in
+  lower case across it, and — where the TT column centres its numbers — not a TT number beside
+  another cell's middle; an empty TT cell does not matter;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred), is one cell spanning the rows it
   covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
-  cell under a filled one joins it only in a column where merges are seen.
+  cell under a filled one joins it in a column where merges are seen, and in the columns a data
+  row always fills (:data:`MERGE_FIELDS`: a one-line merged cell printed at its top leaves no
+  other trace without ruling lines);
+- a page that continues the table: a header found there must name about as many fields as the
+  carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
+  assembler never reads a merged body cell as a header.
 
 The result is an ordinary :class:`PageTable` whose cells hold their text (``kind="borderless"``),
 so the assembly (header mapping, sections, page-break continuation) is shared with ruled tables.
