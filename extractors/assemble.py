@@ -72,7 +72,9 @@ class _Header:
 
 
 def find_header(table: PageTable) -> _Header | None:
-    """The header rows near the top of a table, if the table has them."""
+    """The header rows near the top of a table, if the table has them (none when its finder says so)."""
+    if table.header_rows == 0:
+        return None
     for start in range(min(_MAX_HEADER_ROWS, table.n_rows)):
         depth = 1
         for cell in table.row_cells(start):

@@ -70,6 +70,9 @@ class PageTable:
     row_edges: list[float]
     cells: list[GridCell]
     kind: str = "ruled"  # "borderless": rebuilt from text geometry, cells already hold their lines
+    #: grid rows the finder read as the table's header (a borderless finder knows: 0 = none on this page);
+    #: None when the finder does not say and the assembler looks for one
+    header_rows: int | None = None
     _slots: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -10,14 +10,21 @@
 - headings: a bold line (or a roman-numbered capitalised one) is a section or group row, its
   words kept in the columns they start in so :mod:`extractors.headings` classifies it as on a
   ruled table;
-- rows: per column, the text blocks (lines at the column's leading); a row starts where blocks
-  start, in two columns or in one column with nothing crossing that line (a centred merged
-  cell prints between the lines of its neighbours) and no neighbour carrying a sentence on in
-  lower case across it; an empty TT cell does not matter;
+- rows: per column, the text blocks (lines at the in-cell leading, the short end of each column's
+  line spacings); a row starts where blocks start in two columns (unless more columns print
+  across that height), or in one column with nothing crossing that line (a centred merged
+  cell prints between the lines of its neighbours), no neighbour carrying a sentence on in
+  lower case across it, and — where the TT column centres its numbers — not a TT number beside
+  another cell's middle; an empty TT cell does not matter;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred), is one cell spanning the rows it
   covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
-  cell under a filled one joins it only in a column where merges are seen.
+  cell under a filled one joins it in a column where merges are seen, and in the columns a data
+  row always fills (:data:`MERGE_FIELDS`: a one-line merged cell printed at its top leaves no
+  other trace without ruling lines);
+- a page that continues the table: a header found there must name about as many fields as the
+  carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
+  assembler never reads a merged body cell as a header.
 
 The result is an ordinary :class:`PageTable` whose cells hold their text (``kind="borderless"``),
 so the assembly (header mapping, sections, page-break continuation) is shared with ruled tables.
@@ -45,8 +52,11 @@ MAX_HEADER_LINES = 9
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
-#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them.
-MERGE_FIELDS = {"objective", "task"}
+#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: a
+#: plan's data row always fills them (an objective, task, output, lead unit, deadline), so without ruling
+#: lines a one-line merged cell printed at its top leaves this as its only trace. Partner, budget and note
+#: cells are often empty by right: they fill down only in a column where a merge is seen.
+MERGE_FIELDS = {"objective", "task", "output", "lead", "deadline"}
 
 
 @dataclass
@@ -130,11 +140,16 @@ def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
         return None  # a row number: body text, not a header
     spans = [_span(c) for _, c in chunks]
     groups_idx = set()
+    reach: dict[int, tuple[float, float]] = {}  # a group label's reach: the sub-labels it stands over
     for a, (ja, _) in enumerate(chunks):
         below = [b for b, (jb, _) in enumerate(chunks) if jb > ja and _overlap(spans[a], spans[b])]
         apart = any(not _overlap(spans[b], spans[c]) for b in below for c in below)
         if len(below) >= 2 and apart:
             groups_idx.add(a)
+            reach[a] = spans[a]
+        elif not below and (pair := _centred_over(chunks, spans, a)) is not None:
+            groups_idx.add(a)
+            reach[a] = pair
     cols: list[list[int]] = []
     for a in range(len(chunks)):
         if a in groups_idx:
@@ -157,12 +172,32 @@ def _header_at(lines: list[_Line], i: int, k: int) -> _Header | None:
         return None
     groups = []
     for a in groups_idx:
-        covered = [n for n, c in enumerate(columns) if _overlap(spans[a], (c[0], c[1]))]
+        covered = [n for n, c in enumerate(columns) if _overlap(reach[a], (c[0], c[1]))]
         if len(covered) > 3:
             return None  # a title over the whole table, not a group label
         if covered:
             groups.append((covered[0], covered[-1] + 1, " ".join(w["text"] for w in chunks[a][1])))
     return _Header(i, k, columns, sorted(groups), lines[i].top - 1, lines[i + k - 1].bottom + 1)
+
+
+def _centred_over(chunks: list[tuple[int, list[dict]]], spans: list[tuple[float, float]], a: int):
+    """A label with nothing under it, centred over two labels printed wholly below its line, one either
+    side (a group label over two narrow columns, "Đơn vị thực hiện" over "Chủ trì | Phối hợp"): the
+    x-range of those two, else None."""
+    ja = chunks[a][0]
+    x0, x1 = spans[a]
+    lower = [b for b, (jb, _) in enumerate(chunks) if jb > ja]
+    left = max((b for b in lower if spans[b][1] <= x0), key=lambda b: spans[b][1], default=None)
+    right = min((b for b in lower if spans[b][0] >= x1), key=lambda b: spans[b][0], default=None)
+    if left is None or right is None:
+        return None
+    for side in (left, right):  # the sub-labels' columns print nothing on or above the group's line
+        if any(jb <= ja and _overlap(spans[b], spans[side]) for b, (jb, _) in enumerate(chunks)):
+            return None
+    cl, cr = sum(spans[left]) / 2, sum(spans[right]) / 2
+    if abs((x0 + x1) / 2 - (cl + cr) / 2) > 0.15 * (cr - cl):
+        return None
+    return spans[left][0], spans[right][1]
 
 
 def _ends_header(window: list[_Line], nxt: _Line) -> bool:
@@ -282,6 +317,8 @@ def borderless_table(
     if not lines:
         return None, carry
     header = _find_header(lines)
+    if header is not None and carry is not None and not _replaces(header, carry):
+        header = None  # body text that happens to name a few fields, under the carried header
     if header is not None:
         body = _until_signature(lines[header.first + header.depth :])
         edges = _edges(header.columns, body)
@@ -295,9 +332,26 @@ def borderless_table(
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
         return None, None
+    body = [ln for ln in body if not _number_row(ln)]  # the "(1) (2) (3)" row of a repeated header
     if not body and header is None:
         return None, carry
     return _grid(page_no, header, body, layout, settings), layout
+
+
+def _known(fields: list[str | None]) -> int:
+    return len({f for f in fields if f})
+
+
+def _replaces(header: _Header, carry: Columns) -> bool:
+    """A header found on a page that continues a table starts a new layout only when it names about as
+    many fields as the carried one (a repeated header, or a new table's); a few body cells that happen to
+    read as labels ("Trung tâm ...", "Nhiệm vụ") under the carried header do not."""
+    known = _known([field_for(label) for _, _, label in header.columns])
+    return known >= min(_known(carry.fields), 4)
+
+
+def _number_row(line: _Line) -> bool:
+    return is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(line)])
 
 
 def _in_table(line: _Line, layout: Columns) -> bool:
@@ -332,13 +386,13 @@ class _Row:
     extra: list[_Line] = field(default_factory=list)
 
 
-def _col_lines(words: list[dict], edges: list[float], n_cols: int) -> list[list[_CLine]]:
+def _col_lines(words: list[dict], edges: list[float], n_cols: int, tolerance: float) -> list[list[_CLine]]:
     per: list[list[dict]] = [[] for _ in range(n_cols)]
     for w in words:
         per[_wcol(edges, w)].append(w)
     out = []
     for ws in per:
-        lines = _group_lines(ws, 2.0) if ws else []
+        lines = _group_lines(ws, tolerance) if ws else []  # "ý" sits lower than "lấy": the page's tolerance
         out.append([_CLine(ln.top, ln.bottom, ln.text) for ln in lines])
     return out
 
@@ -348,8 +402,21 @@ def _starts_lower(text: str) -> bool:
     return first.isalpha() and first.islower()
 
 
-def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[float]:
-    """Where rows start in a run of body lines without headings."""
+def _crosses(line: _CLine, y: float) -> bool:
+    """Does the line's ink (its box without the leading above and below) run across height ``y``?"""
+    margin = 0.3 * (line.bottom - line.top)
+    return line.top + margin < y < line.bottom - margin
+
+
+def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol: float = 2.0) -> list[float]:
+    """Where rows start in a run of body lines without headings.
+
+    A row starts where text blocks start in two columns or more, unless more columns print a line
+    across that height than start there (two vertically centred merged cells that happen to start
+    level). A block starting in one column alone starts a row only when no other column prints a line
+    across it (a centred merged cell sits between its neighbours' lines), none carries a sentence on in
+    lower case beside it, and — when the TT column centres its numbers vertically (its blocks mostly
+    start where no other column does) — no other column is in the middle of a cell there."""
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
@@ -364,22 +431,30 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tol: float = 2.0) -> list[
             clusters.append([s])
     if not clusters:
         return []
+    # Does the TT column centre its numbers? Its blocks then mostly start where no other column does.
+    tt_starts = [cl for cl in clusters if any(c == tt for _, c in cl)]
+    tt_centred = bool(tt_starts) and sum(1 for cl in tt_starts if len({c for _, c in cl}) >= 2) < 0.5 * len(tt_starts)
     tops = [clusters[0][0][0]]
     for cl in clusters[1:]:
         y = cl[0][0]
-        support = len({c for _, c in cl})
-        crossing = any(ln.top < y - tol and ln.bottom > y + tol for lines in cols for ln in lines)
-        if crossing:
+        starters = {c for _, c in cl}
+        crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+        if len(starters) >= 2:
+            if len(starters) > len(crossers):
+                tops.append(y)
+            continue
+        if crossers:
             continue  # printed between its neighbours' lines: a vertically centred merged cell
-        carried = False
+        carried = midway = False
         for c, lines in enumerate(cols):
-            if any(c == cc for _, cc in cl):
+            if c in starters:
                 continue
             here = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
             above = next((ln for ln in lines if 0 < y - ln.top <= pitch + tol), None)
-            if here is not None and above is not None and _starts_lower(here.text):
-                carried = True
-        if support >= 2 or not carried:
+            if here is not None and above is not None:
+                midway = True
+                carried = carried or _starts_lower(here.text)
+        if not carried and not (midway and tt_centred and tt in starters):
             tops.append(y)
     return tops
 
@@ -395,10 +470,8 @@ def _grid(
     if header is not None:
         r0 = _header_cells(header, edges, cells, row_edges)
     heights = [ln.bottom - ln.top for ln in body]
-    tops = [ln.top for ln in body if not _heading_like(ln)]
     height = statistics.median(heights) if heights else 11.0
-    pitches = [b - a for a, b in zip(tops, tops[1:], strict=False) if b - a > 0.8 * height]
-    pitch = min(statistics.median(pitches), 1.6 * height) if pitches else 1.3 * height
+    pitch = _leading(_col_lines(_body_words(body), edges, n_cols, settings.y_tolerance), height)
 
     # headings, and runs of plain lines between them
     rows: list[_Row] = []
@@ -408,9 +481,9 @@ def _grid(
     def flush() -> None:
         if run:
             words = [w for ln in run for w in ln.words]
-            cols = _col_lines(words, edges, n_cols)
+            cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
             segments.append((len(rows), list(run)))
-            for y in _row_tops(cols, pitch):
+            for y in _row_tops(cols, pitch, layout.tt):
                 rows.append(_Row(y))
             run.clear()
 
@@ -437,6 +510,7 @@ def _grid(
             row_edges or [0, 0],
             cells,
             kind="borderless",
+            header_rows=r0,
         )
 
     bottom = max(ln.bottom for ln in body) + 1
@@ -459,7 +533,7 @@ def _grid(
         seg_bounds.append((first_row, last_row, lines))
     for first_row, last_row, lines in seg_bounds:
         words = [w for ln in lines for w in ln.words]
-        cols = _col_lines(words, edges, n_cols)
+        cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
         seg_rows = [rows[r].top for r in range(first_row, last_row)]
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
@@ -479,7 +553,18 @@ def _grid(
                 box = (edges[c], row_edges[r0 + r], edges[c + 1], row_edges[r0 + r + 1])
                 cells.append(GridCell(r0 + r, c, 1, 1, box, []))
     bbox = (edges[0], row_edges[0], edges[-1], row_edges[-1])
-    return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless")
+    return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless", header_rows=r0)
+
+
+def _leading(cols: list[list[_CLine]], height: float) -> float:
+    """The distance from one line to the next inside a cell: the short end of the spacings of
+    consecutive lines within each column (the longer ones are row breaks, with the cells' padding)."""
+    steps = sorted(
+        b.top - a.top for lines in cols for a, b in zip(lines, lines[1:], strict=False) if b.top - a.top > 0.6 * height
+    )
+    if not steps:
+        return 1.3 * height
+    return min(steps[len(steps) // 5], 1.6 * height)
 
 
 def _spread(line: _Line, edges: list[float], layout: Columns) -> bool:
