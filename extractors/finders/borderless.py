@@ -19,9 +19,9 @@
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred), is one cell spanning the rows it
   covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
-  cell under a filled one joins it only in a column where merges are seen (:data:`MERGE_FIELDS`
-  is empty: an empty cell is never filled by default, even though a one-line merged cell
-  printed at its top then leaves no trace without ruling lines);
+  cell under a filled one joins it only in a column where merges are seen, or in the objective
+  column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
+  one-line merged cell printed at its top then leaves no trace without ruling lines);
 - a page that continues the table: a header found there must name about as many fields as the
   carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
   assembler never reads a merged body cell as a header.
@@ -52,12 +52,13 @@ MAX_HEADER_LINES = 9
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
-#: Columns whose empty cell under a filled one would be taken as merged even when no merge is seen in them.
-#: Empty by decision (issue 15: "fill-down only where the layout shows a merge, never to fill an empty cell
-#: by default"): a real plan's empty deadline or lead must stay empty. Filling output, lead and deadline
-#: gained 0.026 exact cells on the generated borderless set (top-aligned one-line merges leave no other
-#: trace) at the cost of inventing values wherever a plan leaves them empty.
-MERGE_FIELDS: frozenset[str] = frozenset()
+#: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: only
+#: the objective, the parent of the tasks beside it (printed once over its tasks, like a group title).
+#: Value columns are not (issue 15: "fill-down only where the layout shows a merge, never to fill an empty
+#: cell by default"): a real plan's empty deadline or lead must stay empty. Filling output, lead and
+#: deadline too gained 0.026 exact cells on the generated borderless set (top-aligned one-line merges
+#: leave no other trace) at the cost of inventing values wherever a plan leaves them empty.
+MERGE_FIELDS = frozenset({"objective"})
 
 
 @dataclass
