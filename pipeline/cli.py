@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import logging
-import sys
 import time
 from collections.abc import Callable
 from enum import Enum
@@ -23,13 +21,14 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from extractors import ExtractSettings
 from extractors.settings import Limits
 from pipeline.corrections import CorrectionError
 from pipeline.export import ExportError, Filters, export
+from pipeline.files import atomic_write, atomic_write_text
 from pipeline.ingest import RunSummary, discover, ingest, rebuild, reextract
+from pipeline.output import RowFormat, print_table, write_rows
 from pipeline.query import QueryError
 from pipeline.records import DocResult
 from pipeline.report import write_report
@@ -97,10 +96,7 @@ class Engine(str, Enum):
     camelot = "camelot"
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+Format = RowFormat  # every command that prints rows: table, csv, json, jsonl (pipeline.output)
 
 
 SUMMARY_COLUMNS = ["file", "province", "pages", "tasks", "status", "seconds", "error"]
@@ -122,6 +118,8 @@ def _summary_rows(summary: RunSummary) -> list[dict[str, Any]]:
 
 
 def _print_summary(summary: RunSummary, fmt: Format) -> None:
+    """The run's documents: json, the whole summary as one object; csv and jsonl, one row per document
+    (notes on stderr); table, a table and the notes."""
     rows = _summary_rows(summary)
     if fmt is Format.json:
         payload = {
@@ -131,26 +129,24 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
         return
-    if fmt is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    if fmt is not Format.table:
+        write_rows(SUMMARY_COLUMNS, ([r[c] for c in SUMMARY_COLUMNS] for r in rows), fmt)
+        _print_notes(summary, rows, err)
         return
-    table = Table(title="kehoach ingest")
-    for col in SUMMARY_COLUMNS[:-1]:
-        table.add_column(col, justify="right" if col in ("pages", "tasks", "seconds") else "left")
-    for r in rows:
-        style = {Status.OK: "green", Status.PARTIAL: "yellow"}.get(r["status"], "red")
-        table.add_row(
-            r["file"],
-            r["province"] or "",
-            str(r["pages"] or ""),
-            str(r["tasks"]),
-            f"[{style}]{r['status']}[/{style}]",
-            f"{r['seconds']:.2f}",
-        )
     if rows:
-        out_console.print(table)
+        columns = SUMMARY_COLUMNS[:-1]
+        print_table(
+            columns,
+            [[r[c] if c != "seconds" else f"{r[c]:.2f}" for c in columns] for r in rows],
+            title="kehoach ingest",
+            right=("pages", "tasks", "seconds"),
+            row_styles=[{Status.OK: None, Status.PARTIAL: "yellow"}.get(r["status"], "red") for r in rows],
+        )
+    _print_notes(summary, rows, out_console)
+
+
+def _print_notes(summary: RunSummary, rows: list[dict[str, Any]], out_console: Console) -> None:
+    """Skipped files, files that need attention and the database, under the summary."""
     unchanged = [s for s in summary.skipped if s.reason.startswith(("unchanged", "same bytes"))]
     if unchanged:
         out_console.print(f"{len(unchanged)} file(s) skipped (unchanged; --force to redo).")
@@ -378,7 +374,19 @@ class QueryFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    jsonl = "jsonl"
     parquet = "parquet"
+    xlsx = "xlsx"
+
+
+BomOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--bom/--no-bom",
+        help="CSV: begin with a UTF-8 byte-order mark, which Excel needs to read Vietnamese "
+        "(default: with --output, yes; on stdout, no).",
+    ),
+]
 
 
 @command("query")
@@ -386,77 +394,107 @@ def query_cmd(
     sql: Annotated[str, typer.Argument(help="One SQL statement to run on kehoach.duckdb (read-only, sandboxed).")],
     out: OutOpt = Path("data/processed"),
     fmt: Annotated[
-        QueryFormat, typer.Option("--format", "-f", help="table, csv, json, or parquet (needs --output).")
-    ] = QueryFormat.table,
+        QueryFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, json, jsonl, or (with --output) parquet, xlsx. Default: from --output's "
+            "suffix, else table.",
+        ),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result to this file.")] = None,
     limit: Annotated[
         int | None,
-        typer.Option(help="At most this many rows (table format: 50 unless given; other formats: all)."),
+        typer.Option(min=0, help="At most this many rows (table format: 50 unless given; other formats: all)."),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (0: never).")] = 60.0,
+    timeout: Annotated[float, typer.Option(min=0, help="Stop the query after this many seconds (0: never).")] = 60.0,
+    bom: BomOpt = None,
 ) -> None:
     """Run SQL on the database, read-only and sandboxed (tables, views and macros of the README).
 
     One statement; no file or network access, no extensions, settings locked; stopped after
-    --timeout seconds; rows are streamed, so a huge result does not fill memory.
+    --timeout seconds; rows are streamed, so a huge result does not fill memory. CSV writes lists
+    as JSON text. A table wider than the terminal is shown as one record per block.
 
     Examples:
 
       kehoach query "select province, reform_area, tasks from v_section_mix order by 1, 3 desc"
 
-      kehoach query "select * from v_unit_load" --format csv --output unit_load.csv
+      kehoach query "select * from v_unit_load" -o unit_load.csv
+
+      kehoach query "select * from v_tasks" -o tasks.xlsx
 
       kehoach query "select * from province_tasks('Bắc Kạn')" --format parquet --output backan.parquet
     """
     from pipeline import query
+    from pipeline.export import write_sheets
 
+    if fmt is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = QueryFormat(suffix) if suffix in QueryFormat.__members__ and suffix != "table" else None
+        if fmt is None:
+            if output:
+                raise CliError(f"cannot tell the format of {output}: pass --format csv|json|jsonl|parquet|xlsx")
+            fmt = QueryFormat.table
+    if fmt in (QueryFormat.parquet, QueryFormat.xlsx) and not output:
+        raise CliError(f"--format {fmt.value} needs --output FILE.{fmt.value}")
+    if fmt is QueryFormat.table and output:
+        raise CliError("--format table prints to the terminal: choose csv, json, jsonl, parquet or xlsx for --output")
     if fmt is QueryFormat.parquet:
-        if not output:
-            raise CliError("--format parquet needs --output FILE.parquet")
+        assert output is not None
         n = query.to_parquet(out, sql, output, timeout, limit)
         err.print(f"{n} rows written to {output}")
         return
-    if fmt is QueryFormat.table and not output:
+    if fmt is QueryFormat.xlsx:
+        assert output is not None
+        columns, rows = query.run(out, sql, timeout, limit)
+        write_sheets(output, {"query": (columns, rows)}, "xlsx")
+        err.print(f"{len(rows)} rows written to {output}")
+        return
+    if fmt is QueryFormat.table:
         shown = 50 if limit is None else limit
         with query.open_query(out, sql, timeout) as result:
             rows = list(result.rows(shown + 1))
             columns = result.columns
-        table = Table(show_lines=False)
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows[:shown]:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        out_console.print(table)
+        print_table(columns, rows[:shown])
         if len(rows) > shown:
             err.print(f"(more rows; showing {shown}: use --limit N or --format csv)")
         return
+    row_fmt = RowFormat(fmt.value)
     with query.open_query(out, sql, timeout) as result:
-        write = query.write_json if fmt is QueryFormat.json else query.write_csv
         if output:
-            tmp = output.with_name(f".{output.name}.tmp")
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                n = write(result, fh, limit)
-            tmp.replace(output)
-            err.print(f"{n} rows written to {output}")
+            written: list[int] = []
+
+            def write(tmp: Path) -> None:
+                with tmp.open("w", encoding="utf-8", newline="") as fh:
+                    written.append(write_rows(result.columns, result.rows(limit), row_fmt, fh, bom=bom is not False))
+
+            atomic_write(output, write)
+            err.print(f"{written[0]} rows written to {output}")
         else:
-            write(result, sys.stdout, limit)
-            sys.stdout.flush()
+            write_rows(result.columns, result.rows(limit), row_fmt, bom=bool(bom))
 
 
 @command("status")
 def status_cmd(
     out: OutOpt = Path("data/processed"),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """What the output folder holds: documents by status, tasks, failures, extractor versions.
+
+    --format json prints all of it as one object; csv and jsonl print one row per province
+    (province, province_2025, documents, tasks, ok, partial, failed).
 
     Example: kehoach status --out data/processed
     """
     from pipeline import query
 
     info = query.status(out)
-    if fmt is not Format.table:
+    if fmt is Format.json:
         out_console.print_json(json.dumps(info, ensure_ascii=False, default=str))
+        return
+    if fmt is not Format.table:
+        write_rows(query.PROVINCE_COLUMNS, ([p[c] for c in query.PROVINCE_COLUMNS] for p in info["provinces"]), fmt)
         return
     out_console.print(f"[bold]{info['database']}[/bold]")
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(info["by_status"].items()))
@@ -465,10 +503,11 @@ def status_cmd(
     out_console.print(f"tasks: {info['tasks']}; {counts}")
     versions = ", ".join(f"{v}: {n}" for v, n in info["extractor_versions"].items())
     out_console.print(f"extractor versions: {versions}; last extraction {info['last_extracted_at']}")
-    table = Table("province", "documents", "tasks")
-    for p in info["provinces"]:
-        table.add_row(p["province"] or "(unknown)", str(p["documents"]), str(p["tasks"]))
-    out_console.print(table)
+    print_table(
+        ("province", "province_2025", "documents", "tasks"),
+        [[p["province"] or "(unknown)", p["province_2025"], p["documents"], p["tasks"]] for p in info["provinces"]],
+        right=("documents", "tasks"),
+    )
     for f in info["failures"]:
         out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
     _print_corrections(out)
@@ -598,6 +637,9 @@ def review_cmd(
     uvicorn.run(create_app(out, read_only=read_only), host=host, port=port, log_level="warning")
 
 
+MISS_COLUMNS = ["row_no", "field", "differs_at", "want", "got"]
+
+
 @command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
@@ -606,31 +648,50 @@ def eval_cmd(
     ] = None,
     out: OutOpt = Path("data/processed"),
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: table or json.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Score an ingest against a gold transcription: rows, exact/lenient cells, legal references.
 
+    table: the scores, then the first differing cells, each cut around its first difference
+    (differs_at: the position of the first differing character). json: the whole report as one
+    object. csv, jsonl: one row per differing cell, texts whole (row_no, field, differs_at, want,
+    got); the scores go to stderr.
+
     Example: kehoach eval --gold tests/fixtures/sonla-stttt-cchc-2023.json --out data/processed
     """
-    from pipeline.scoring import score
+    from pipeline.scoring import excerpt, score
 
     pdf = pdf or gold.with_suffix(".pdf")
     if not pdf.exists():
         raise CliError(f"{pdf} not found: pass --pdf with the file that was ingested")
-    report = score(gold, pdf, out)
+    report = score(gold, pdf, out, details=True)
     if json_out:
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        atomic_write_text(json_out, json.dumps(report, ensure_ascii=False, indent=2))
     if fmt is Format.json:
         out_console.print_json(json.dumps(report, ensure_ascii=False))
         return
-    out_console.print(
+    line = (
         f"{report['pdf']}: rows {report['rows_matched']}/{report['rows_gold']} matched "
         f"(precision {report['row_precision']:.3f}, recall {report['row_recall']:.3f}), "
         f"cells {report['cell_accuracy']:.4f} exact, {report['cell_accuracy_lenient']:.4f} lenient, "
         f"refs F1 {report['refs_f1']:.3f}"
     )
-    for miss in report["first_misses"][:10]:
-        out_console.print(f"  row {miss['row_no']} {miss['field']}: want {miss['want']!r} got {miss['got']!r}")
+    if fmt is not Format.table:
+        write_rows(MISS_COLUMNS, ([m[c] for c in MISS_COLUMNS] for m in report["misses"]), fmt)
+        err.print(line, soft_wrap=True, highlight=False)
+        return
+    out_console.print(line, soft_wrap=True, highlight=False)
+    for miss in report["misses"][:10]:
+        at = miss["differs_at"]
+        out_console.print(
+            f"  row {miss['row_no']} {miss['field']} (differs at character {at}):\n"
+            f"    want {excerpt(miss['want'], at)!r}\n    got  {excerpt(miss['got'], at)!r}",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
+    if len(report["misses"]) > 10:
+        out_console.print(f"  … {len(report['misses']) - 10} more differing cells: --format csv lists them all")
 
 
 @command("export")

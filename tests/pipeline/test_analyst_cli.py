@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
 import stat
 import subprocess
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, PLANS, ROOT, run_cli
 
 LAOCAI = FIXTURES / "synthetic" / "laocai-stp-cchc-2024.pdf"
 
@@ -46,3 +49,54 @@ def test_every_file_written_to_the_store_respects_the_umask(tmp_path):
     assert kehoach("ingest", str(LAOCAI), "-d", str(shared), "-q", "-j", "1", umask=0o022).returncode == 0
     parquet = next(shared.rglob("*.parquet"))
     assert stat.S_IMODE(parquet.stat().st_mode) == 0o644
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.slow
+def test_every_command_that_prints_rows_prints_csv_and_jsonl(ingested, tmp_path):
+    status = run_cli("status", "-d", str(ingested), "-f", "csv")
+    assert status.exit_code == 0, status.output
+    rows = _csv(status.stdout)
+    assert [(r["province"], r["province_2025"], r["documents"]) for r in rows] == [
+        ("Bắc Kạn", "Thái Nguyên", "1"),
+        ("Sơn La", "Sơn La", "1"),
+    ]
+    lines = run_cli("status", "-d", str(ingested), "-f", "jsonl").stdout.splitlines()
+    assert [json.loads(line)["tasks"] for line in lines] == [57, 43]
+    assert json.loads(run_cli("status", "-d", str(ingested), "-f", "json").stdout)["documents"] == 2  # one object
+    gold = FIXTURES / "sonla-stttt-cchc-2023.json"
+    score = run_cli("eval", "--gold", str(gold), "-d", str(ingested), "-f", "csv")
+    assert score.exit_code == 0 and score.stdout.splitlines() == ["row_no,field,differs_at,want,got"]  # 1.0: none
+    assert "cells 1.0000 exact" in score.stderr
+    again = run_cli("ingest", *(str(FIXTURES / f"{k}.pdf") for k in PLANS), "-d", str(ingested), "-q", "-f", "csv")
+    assert again.stdout.splitlines() == ["file,province,pages,tasks,status,seconds,error"]
+    assert "2 file(s) skipped (unchanged" in again.stderr
+
+
+@pytest.mark.slow
+def test_query_writes_every_format_through_one_writer(ingested, tmp_path):
+    from openpyxl import load_workbook
+
+    sql = "select file_name, columns from documents order by file_name"
+    jsonl = run_cli("query", sql, "-d", str(ingested), "-f", "jsonl").stdout.splitlines()
+    assert isinstance(json.loads(jsonl[0])["columns"], list) and len(jsonl) == 2
+    printed = _csv(run_cli("query", sql, "-d", str(ingested), "-f", "csv").stdout)
+    assert isinstance(json.loads(printed[0]["columns"]), list)  # JSON, not a Python repr
+    dest = tmp_path / "docs.csv"  # the format from the suffix; a file gets the BOM Excel needs
+    assert run_cli("query", sql, "-d", str(ingested), "-o", str(dest)).exit_code == 0
+    assert dest.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert _csv(dest.read_text(encoding="utf-8-sig")) == printed
+    book = tmp_path / "docs.xlsx"
+    assert run_cli("query", sql, "-d", str(ingested), "-o", str(book)).exit_code == 0
+    ws = load_workbook(book)["query"]
+    assert [c.value for c in ws[1]] == ["file_name", "columns"] and ws.cell(2, 2).value == printed[0]["columns"]
+    as_json = tmp_path / "docs.json"
+    assert run_cli("query", sql, "-d", str(ingested), "-o", str(as_json)).exit_code == 0
+    assert [r["file_name"] for r in json.loads(as_json.read_text(encoding="utf-8"))] == [
+        r["file_name"] for r in printed
+    ]
+    no_file = run_cli("query", sql, "-d", str(ingested), "-f", "xlsx")
+    assert no_file.exit_code == 2 and "--output" in no_file.stderr
