@@ -100,3 +100,27 @@ def test_query_writes_every_format_through_one_writer(ingested, tmp_path):
     ]
     no_file = run_cli("query", sql, "-d", str(ingested), "-f", "xlsx")
     assert no_file.exit_code == 2 and "--output" in no_file.stderr
+
+
+@pytest.mark.slow
+def test_eval_shows_long_cells_whole_and_where_they_differ(ingested, tmp_path):
+    key = "sonla-stttt-cchc-2023"
+    gold = json.loads((FIXTURES / f"{key}.json").read_text(encoding="utf-8"))
+    row = max(gold["appendix"]["rows"], key=lambda r: len(r["task"] or ""))
+    text = row["task"]
+    assert len(text) > 250
+    at = next(i for i in range(200, len(text)) if text[i].isalpha())  # past the judge's 160-character cut
+    row["task"] = text[:at] + ("x" if text[at] != "x" else "y") + text[at + 1 :]
+    changed = tmp_path / "gold.json"
+    changed.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    pdf = str(FIXTURES / f"{key}.pdf")
+    (miss,) = _csv(run_cli("eval", "--gold", str(changed), "--pdf", pdf, "-d", str(ingested), "-f", "csv").stdout)
+    assert miss["field"] == "task" and int(miss["row_no"]) == row["row_no"]
+    assert miss["want"] == " ".join(row["task"].split()) and len(miss["got"]) == len(miss["want"])  # whole
+    assert miss["want"][: int(miss["differs_at"])] == miss["got"][: int(miss["differs_at"])]
+    assert miss["want"][int(miss["differs_at"])] != miss["got"][int(miss["differs_at"])]
+    table = run_cli("eval", "--gold", str(changed), "--pdf", pdf, "-d", str(ingested)).stdout
+    want = next(line for line in table.splitlines() if line.strip().startswith("want "))
+    got = next(line for line in table.splitlines() if line.strip().startswith("got "))
+    assert want.split(None, 1)[1] != got.split(None, 1)[1]  # two different cells never look the same
+    assert f"differs at character {miss['differs_at']}" in table
