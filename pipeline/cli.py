@@ -27,7 +27,7 @@ from extractors.settings import Limits
 from pipeline.corrections import CorrectionError
 from pipeline.export import ExportError, Filters, export
 from pipeline.files import atomic_write, atomic_write_text
-from pipeline.ingest import RunSummary, discover, ingest, rebuild, reextract
+from pipeline.ingest import SUFFIXES, RunSummary, discover_all, ingest, rebuild, reextract
 from pipeline.output import RowFormat, print_table, write_rows
 from pipeline.query import QueryError
 from pipeline.records import DocResult
@@ -205,13 +205,14 @@ def _run(quiet: bool, fmt: Format, report: Path | None, call: Callable[..., RunS
 
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes (local executor). Default: the machine's cores."),
+    typer.Option("--jobs", "-j", min=1, help="Worker processes (local executor). Default: the machine's cores."),
 ]
 TimeoutOpt = Annotated[
     float | None,
     typer.Option(
+        min=0,
         help="Stop a document after this many seconds and record it as failed (0: never). "
-        "Default: 300 s + 120 s per page (--limit timeout_base=…, timeout_per_page=…)."
+        "Default: 300 s + 120 s per page (--limit timeout_base=…, timeout_per_page=…).",
     ),
 ]
 LimitOpt = Annotated[
@@ -286,9 +287,9 @@ def ingest_cmd(
 
       kehoach ingest plan.pdf --engine camelot --force
     """
-    paths = paths or [Path("data/raw")]
-    discover(paths)  # a missing input is reported before the progress bar starts
     settings = ExtractSettings(engine=engine.value, limits=Limits.parse(limit or []))
+    paths = paths or [Path("data/raw")]
+    _check_inputs(paths)  # a missing or empty input is reported before the progress bar starts
     _run(
         quiet,
         fmt,
@@ -306,6 +307,21 @@ def ingest_cmd(
             **cb,
         ),
     )
+
+
+def _check_inputs(paths: list[Path]) -> None:
+    """A CliError (exit 2) when there is nothing at all to ingest; else a warning on stderr for each
+    folder without a document."""
+    kinds = ", ".join(SUFFIXES)
+    empty = []
+    for p in paths:
+        found, refused = discover_all([p])
+        if not found and not refused:
+            empty.append(p)
+    if len(empty) == len(paths):
+        raise CliError(f"nothing to ingest: no {kinds} file in {', '.join(map(str, paths))} (searched recursively)")
+    for p in empty:
+        err.print(f"[yellow]warning:[/yellow] no {kinds} file in {p} (searched recursively)", soft_wrap=True)
 
 
 @command("reextract")
@@ -604,7 +620,7 @@ def correct_cmd(
 @command("review")
 def review_cmd(
     out: OutOpt = Path("data/processed"),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
     host: Annotated[str, typer.Option(help="Address to bind; other than 127.0.0.1 exposes the app.")] = "127.0.0.1",
     read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no correction can be saved.")] = False,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the browser at the app.")] = True,

@@ -124,3 +124,49 @@ def test_eval_shows_long_cells_whole_and_where_they_differ(ingested, tmp_path):
     got = next(line for line in table.splitlines() if line.strip().startswith("got "))
     assert want.split(None, 1)[1] != got.split(None, 1)[1]  # two different cells never look the same
     assert f"differs at character {miss['differs_at']}" in table
+
+
+def test_an_empty_folder_is_an_error_and_an_empty_one_among_others_a_warning(tmp_path):
+    empty = tmp_path / "plans"
+    (empty / "notes").mkdir(parents=True)
+    (empty / "notes" / "readme.txt").write_text("not a plan", encoding="utf-8")
+    store = tmp_path / "store"
+    result = run_cli("ingest", str(empty), "-d", str(store), "-q")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (
+        result.stderr.strip()
+        == f"error: nothing to ingest: no .pdf, .docx, .doc file in {empty} (searched recursively)"
+    )
+    assert not store.exists()  # no empty store was made
+
+
+@pytest.mark.slow
+def test_an_empty_folder_beside_a_plan_is_warned_about(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("ingest", str(empty), str(LAOCAI), "-d", str(tmp_path / "store"), "-q", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert f"warning: no .pdf, .docx, .doc file in {empty}" in result.stderr
+    assert "laocai-stp-cchc-2024.pdf" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("ingest", "plan.pdf", "--timeout", "-5"), "'--timeout'"),
+        (("ingest", "plan.pdf", "--jobs", "0"), "'--jobs'"),
+        (("reextract", "--all", "-j", "-2"), "'--jobs'"),
+        (("reextract", "--all", "--timeout", "-1"), "'--timeout'"),
+        (("ingest", "plan.pdf", "--limit", "max_pages=-3"), "max_pages=-3"),
+        (("ingest", "plan.pdf", "--limit", "max_pages=many"), "max_pages=many"),
+        (("query", "select 1", "--limit", "-1"), "'--limit'"),
+        (("query", "select 1", "--timeout", "-5"), "'--timeout'"),
+        (("review", "--port", "0"), "'--port'"),
+    ],
+)
+def test_a_bad_number_is_a_usage_error_not_a_traceback(tmp_path, args, option):
+    result = run_cli(*args, "-d", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    errors = [line for line in result.stderr.splitlines() if line.lower().startswith("error")]
+    assert len(errors) == 1 and option in errors[0], result.stderr
+    assert "Traceback" not in result.output
