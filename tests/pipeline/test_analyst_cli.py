@@ -170,3 +170,57 @@ def test_a_bad_number_is_a_usage_error_not_a_traceback(tmp_path, args, option):
     errors = [line for line in result.stderr.splitlines() if line.lower().startswith("error")]
     assert len(errors) == 1 and option in errors[0], result.stderr
     assert "Traceback" not in result.output
+
+
+def _blank_scan(path: Path) -> Path:
+    """A one-page PDF holding a white A4 image at 200 dpi: a scan with nothing to read."""
+    from PIL import Image
+
+    Image.new("L", (1654, 2339), 255).save(path, format="PDF", resolution=200)
+    return path
+
+
+def _error(out: Path, name: str) -> str:
+    import duckdb
+
+    con = duckdb.connect(str(out / "kehoach.duckdb"), read_only=True)
+    try:
+        return con.execute("select error from documents where file_name = ?", [name]).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_a_blank_scan_says_ocr_read_nothing_not_that_tesseract_is_missing(tmp_path):
+    from extractors.sources.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("tesseract-ocr-vie not installed")
+    scan = _blank_scan(tmp_path / "blank-scan.pdf")
+    result = run_cli("ingest", str(scan), "-d", str(tmp_path / "out"), "-q", "-j", "1")
+    assert result.exit_code == 0, result.output
+    error = _error(tmp_path / "out", scan.name)
+    assert "OCR (Tesseract) read no text on its 1 page(s)" in error
+    assert "not installed" not in error and "not installed" not in result.output
+
+
+@pytest.mark.slow
+def test_without_tesseract_the_message_names_the_missing_program_and_how_to_install_it(tmp_path):
+    hide = tmp_path / "hide"  # a machine without tesserocr and without the tesseract program
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text("import sys\nsys.modules['tesserocr'] = None\n", encoding="utf-8")
+    scan = _blank_scan(tmp_path / "blank-scan.pdf")
+    done = kehoach(
+        "ingest",
+        str(scan),
+        "-d",
+        str(tmp_path / "out"),
+        "-q",
+        "-j",
+        "1",
+        env={"PYTHONPATH": f"{hide}{os.pathsep}{ROOT}", "PATH": str(hide)},
+    )
+    assert done.returncode == 0, done.stderr
+    error = _error(tmp_path / "out", scan.name)
+    assert "the tesseract program is not installed (not found on PATH)" in error
+    assert "apt-get install tesseract-ocr tesseract-ocr-vie" in error
