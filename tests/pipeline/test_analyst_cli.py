@@ -224,3 +224,33 @@ def test_without_tesseract_the_message_names_the_missing_program_and_how_to_inst
     error = _error(tmp_path / "out", scan.name)
     assert "the tesseract program is not installed (not found on PATH)" in error
     assert "apt-get install tesseract-ocr tesseract-ocr-vie" in error
+
+
+@pytest.mark.slow
+def test_a_table_wider_than_the_terminal_is_shown_record_by_record(ingested):
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    sql = "select tt, task, lead_text from tasks join documents using (doc_id) where province = 'Sơn La' "
+    sql += "order by row_no"
+    args = ["query", sql, "-d", str(ingested), "--limit", "3"]
+    narrow = CliRunner(env={"COLUMNS": "60"}).invoke(app, args, catch_exceptions=False)
+    assert narrow.exit_code == 0, narrow.output
+    lines = narrow.stdout.splitlines()
+    assert [line for line in lines if line.startswith("-[ RECORD ")] == [
+        f"-[ RECORD {i} ]" + "-" * (60 - len(f"-[ RECORD {i} ]")) for i in (1, 2, 3)
+    ]
+    assert all(len(line) <= 60 for line in lines) and lines[1].startswith("tt        | ")
+    full = json.loads(run_cli("query", sql, "-d", str(ingested), "--limit", "1", "-f", "json").stdout)[0]["task"]
+    first = lines[lines.index(next(x for x in lines if x.startswith("task "))) :]
+    shown = []
+    for line in first:
+        if line.startswith("lead_text "):
+            break
+        shown.append(line.split(" | ", 1)[1])
+    assert " ".join(shown) == " ".join(full.split())  # wrapped, never cut
+    wide = CliRunner(env={"COLUMNS": "400"}).invoke(app, args, catch_exceptions=False)
+    assert "RECORD" not in wide.stdout and wide.stdout.splitlines()[0].startswith("┏")
+    status = CliRunner(env={"COLUMNS": "30"}).invoke(app, ["status", "-d", str(ingested)], catch_exceptions=False)
+    assert "-[ RECORD 1 ]" in status.stdout and "province_2025 | Thái Nguyên" in status.stdout
