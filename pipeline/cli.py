@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
+import sys
 import time
+import typing
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -73,19 +76,98 @@ app = typer.Typer(
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+EXIT_STATUS = (
+    "Exit status: 0 done; 1 an internal error in kehoach (a traceback: please report it); 2 a usage "
+    "error or a run that cannot happen as asked (a bad option or value, a missing or empty input, no "
+    "database, another kehoach writing): one line on stderr says why; 130 interrupted (Ctrl-C)."
+)
+#: what a command's exit status 0 means besides "done", where it needs saying
+EXIT_NOTES = {
+    "ingest": "Documents that cannot be read do not change the exit status: each is recorded as failed or "
+    "partial in `documents`, with an error saying what to do, and listed (`kehoach status`).",
+    "reextract": "Documents that cannot be read do not change the exit status: each is recorded as failed or "
+    "partial in `documents` and listed.",
+    "eval": "The scores do not change the exit status.",
+}
+
+VerboseOpt = Annotated[
+    int,
+    typer.Option("--verbose", "-v", count=True, help="Log what kehoach does on stderr (-v: steps, -vv: details)."),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr: only results, warnings, errors."),
+]
+
+_quiet = False
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (not a result, warning or error): left out under --quiet."""
+    if not _quiet:
+        err.print(message, soft_wrap=True, highlight=False)
+
+
+def _logging(verbose: int, quiet: bool) -> logging.Handler | None:
+    """Set the log level for -v/-q; returns a handler added for this command when no handler writes
+    to stderr yet (the caller removes it), else None."""
+    if not verbose and not quiet:
+        return None
+    root = logging.getLogger()
+    root.setLevel(logging.ERROR if quiet else (logging.INFO if verbose == 1 else logging.DEBUG))
+    if verbose > 1:
+        for noisy in ("pdfminer", "camelot", "pypdf"):
+            logging.getLogger(noisy).setLevel(logging.INFO)
+    to_stderr = [h for h in root.handlers if getattr(h, "stream", None) in (sys.stderr, sys.__stderr__)]
+    if to_stderr:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    return handler
+
+
 def command(name: str) -> Callable[[_F], _F]:
-    """``@app.command(name)`` run under the one error handler: a user error is one line and exit status 2."""
+    """``@app.command(name)`` run under the one error handler (a user error is one line and exit status
+    2), with ``--verbose/-v`` and ``--quiet/-q`` added to every command and the exit statuses appended
+    to its help."""
 
     def register(fn: _F) -> _F:
+        signature = inspect.signature(fn, eval_str=True)
+        takes_quiet = "quiet" in signature.parameters
+
         @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Any:
+        def run(*args: Any, verbose: int = 0, **kwargs: Any) -> Any:
+            global _quiet
+            quiet = kwargs.get("quiet", False) if takes_quiet else kwargs.pop("quiet", False)
+            _quiet = quiet
+            level = logging.getLogger().level
+            handler = _logging(verbose, quiet)
             try:
                 return fn(*args, **kwargs)
             except USER_ERRORS as exc:
                 err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
                 raise typer.Exit(2) from exc
+            finally:
+                _quiet = False
+                logging.getLogger().setLevel(level)
+                if handler is not None:
+                    logging.getLogger().removeHandler(handler)
 
-        app.command(name)(run)
+        params = list(signature.parameters.values())
+        extra = [inspect.Parameter("verbose", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=VerboseOpt)]
+        if not takes_quiet:
+            extra.append(inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=QuietOpt))
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params] + extra
+        )
+        run.__annotations__ = {**typing.get_type_hints(fn, include_extras=True), "verbose": VerboseOpt}
+        if not takes_quiet:
+            run.__annotations__["quiet"] = QuietOpt
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        exit_help = " ".join(x for x in (EXIT_STATUS, EXIT_NOTES.get(name)) if x)
+        app.command(name, help=f"{doc}\n\n{exit_help}")(run)
         return fn
 
     return register
@@ -240,8 +322,10 @@ ExecutorOpt = Annotated[
 ]
 SchedulerOpt = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")]
 ReportOpt = Annotated[Path | None, typer.Option(help="Write a JSON run report (every document, failures).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="table (record by record when wider than the terminal), csv, json or jsonl."),
+]
 OutOpt = Annotated[Path, typer.Option("--out", "-d", help="The store folder: Parquet + kehoach.duckdb.")]
 
 
@@ -275,7 +359,6 @@ def ingest_cmd(
     bytes and extractor version are unchanged since the last run are skipped; a file
     whose bytes changed replaces its old rows. Each document is committed as soon as it
     is done, so an interrupted run loses at most the documents in flight: run it again.
-    Exit status is 0 unless the run itself cannot happen.
 
     Examples:
 
@@ -383,7 +466,7 @@ def rebuild_cmd(out: OutOpt = Path("data/processed"), wait: WaitOpt = False) -> 
     Example: kehoach rebuild --out data/processed
     """
     path = rebuild(out, wait=wait)
-    err.print(f"DuckDB database rebuilt: {path}")
+    note(f"DuckDB database rebuilt: {path}")
 
 
 class QueryFormat(str, Enum):
@@ -459,13 +542,13 @@ def query_cmd(
     if fmt is QueryFormat.parquet:
         assert output is not None
         n = query.to_parquet(out, sql, output, timeout, limit)
-        err.print(f"{n} rows written to {output}")
+        note(f"{n} rows written to {output}")
         return
     if fmt is QueryFormat.xlsx:
         assert output is not None
         columns, rows = query.run(out, sql, timeout, limit)
         write_sheets(output, {"query": (columns, rows)}, "xlsx")
-        err.print(f"{len(rows)} rows written to {output}")
+        note(f"{len(rows)} rows written to {output}")
         return
     if fmt is QueryFormat.table:
         shown = 50 if limit is None else limit
@@ -474,7 +557,7 @@ def query_cmd(
             columns = result.columns
         print_table(columns, rows[:shown])
         if len(rows) > shown:
-            err.print(f"(more rows; showing {shown}: use --limit N or --format csv)")
+            note(f"(more rows; showing {shown}: use --limit N or --format csv)")
         return
     row_fmt = RowFormat(fmt.value)
     with query.open_query(out, sql, timeout) as result:
@@ -486,7 +569,7 @@ def query_cmd(
                     written.append(write_rows(result.columns, result.rows(limit), row_fmt, fh, bom=bom is not False))
 
             atomic_write(output, write)
-            err.print(f"{written[0]} rows written to {output}")
+            note(f"{written[0]} rows written to {output}")
         else:
             write_rows(result.columns, result.rows(limit), row_fmt, bom=bool(bom))
 
@@ -694,7 +777,7 @@ def eval_cmd(
     )
     if fmt is not Format.table:
         write_rows(MISS_COLUMNS, ([m[c] for c in MISS_COLUMNS] for m in report["misses"]), fmt)
-        err.print(line, soft_wrap=True, highlight=False)
+        note(line)
         return
     out_console.print(line, soft_wrap=True, highlight=False)
     for miss in report["misses"][:10]:
@@ -748,7 +831,7 @@ def export_cmd(
         bom=bom,
     )
     parts = ", ".join(f"{name} {n} rows" for name, n in counts.items())
-    typer.echo(f"wrote {output} ({parts})", err=True)
+    note(f"wrote {output} ({parts})")
 
 
 def _version(value: bool) -> None:
@@ -775,7 +858,7 @@ def _root(
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     for noisy in ("pdfminer", "camelot", "pypdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     app()

@@ -254,3 +254,37 @@ def test_a_table_wider_than_the_terminal_is_shown_record_by_record(ingested):
     assert "RECORD" not in wide.stdout and wide.stdout.splitlines()[0].startswith("┏")
     status = CliRunner(env={"COLUMNS": "30"}).invoke(app, ["status", "-d", str(ingested)], catch_exceptions=False)
     assert "-[ RECORD 1 ]" in status.stdout and "province_2025 | Thái Nguyên" in status.stdout
+
+
+def test_every_command_has_verbose_quiet_and_documents_its_exit_status():
+    from pipeline.cli import app
+
+    names = [c.name for c in app.registered_commands]
+    assert {"ingest", "reextract", "rebuild", "query", "status", "correct", "review", "eval", "export"} <= set(names)
+    for name in names:
+        result = run_cli(name, "--help")
+        text = " ".join(result.stdout.split())
+        assert result.exit_code == 0 and "-v, --verbose" in text and "-q, --quiet" in text, name
+        assert "Exit status: 0 done; 1 an internal error" in text and "2 a usage error" in text, name
+        assert "130 interrupted (Ctrl-C)" in text, name
+    assert "Documents that cannot be read do not change the exit status" in " ".join(
+        run_cli("ingest", "--help").stdout.split()
+    )
+
+
+@pytest.mark.slow
+def test_verbose_logs_and_quiet_silences_the_notes(ingested, tmp_path):
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(ingested, store)
+    loud = run_cli("rebuild", "-d", str(store), "-v")
+    assert loud.exit_code == 0 and "INFO pipeline.store: DuckDB" in loud.stderr
+    assert "DuckDB database rebuilt" in loud.stderr
+    silent = run_cli("rebuild", "-d", str(store), "--quiet")
+    assert silent.exit_code == 0 and silent.stderr == "" and silent.stdout == ""
+    dest = tmp_path / "n.csv"
+    written = run_cli("query", "select count(*) as n from tasks", "-d", str(store), "-o", str(dest), "-q")
+    assert written.exit_code == 0 and written.stderr == "" and dest.read_bytes() == b"\xef\xbb\xbfn\r\n100\r\n"
+    told = run_cli("query", "select count(*) as n from tasks", "-d", str(store), "-o", str(dest))
+    assert told.stderr.strip() == f"1 rows written to {dest}"
