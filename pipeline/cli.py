@@ -229,11 +229,29 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
 
 def _print_notes(summary: RunSummary, rows: list[dict[str, Any]], out_console: Console) -> None:
     """Skipped files, files that need attention and the database, under the summary."""
-    unchanged = [s for s in summary.skipped if s.reason.startswith(("unchanged", "same bytes"))]
+    unchanged = [s for s in summary.skipped if s.reason.startswith("unchanged")]
+    twins = [s for s in summary.skipped if s.reason.startswith("same bytes")]
+    missing = [s for s in summary.skipped if s.reason.startswith("source file not found")]
     if unchanged:
-        out_console.print(f"{len(unchanged)} file(s) skipped (unchanged; --force to redo).")
+        out_console.print(
+            f"{len(unchanged)} file(s) skipped (unchanged: same bytes, extractor and settings; --force to redo)."
+        )
+    if twins:
+        out_console.print(
+            f"{len(twins)} file(s) with the same bytes as another: stored once, every path in documents.source_paths:",
+            soft_wrap=True,
+        )
+        for s in twins:
+            out_console.print(f"  {s.source_path}: {s.reason}", soft_wrap=True, highlight=False)
+    if missing:
+        out_console.print(
+            f"[yellow]{len(missing)} file(s) not found[/yellow] (their stored rows are kept): "
+            + "; ".join(s.source_path for s in missing),
+            soft_wrap=True,
+            highlight=False,
+        )
     for s in summary.skipped:
-        if s not in unchanged:
+        if s not in unchanged and s not in twins and s not in missing:
             out_console.print(f"  [yellow]skipped[/yellow] {s.source_path}: {s.reason}", soft_wrap=True)
     failures = [r for r in rows if r["status"] != Status.OK]
     if failures:
@@ -285,6 +303,13 @@ def _run(quiet: bool, fmt: Format, report: Path | None, call: Callable[..., RunS
     _print_summary(summary, fmt)
 
 
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        help="Table engine: pdfplumber (default) or camelot (lattice, vector rules). A stored file "
+        "extracted with other settings is extracted again."
+    ),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", min=1, help="Worker processes (local executor). Default: the machine's cores."),
@@ -336,15 +361,13 @@ def ingest_cmd(
         typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw."),
     ] = None,
     out: OutOpt = Path("data/processed"),
-    engine: Annotated[
-        Engine, typer.Option(help="Table engine: pdfplumber (default) or camelot (lattice, vector rules).")
-    ] = Engine.pdfplumber,
+    engine: EngineOpt = Engine.pdfplumber,
     jobs: JobsOpt = None,
     timeout: TimeoutOpt = None,
     executor: ExecutorOpt = Executor.local,
     scheduler: SchedulerOpt = None,
     force: Annotated[
-        bool, typer.Option(help="Extract again even files whose bytes and extractor are unchanged.")
+        bool, typer.Option(help="Extract again even files whose bytes, extractor and settings are unchanged.")
     ] = False,
     report: ReportOpt = None,
     fmt: FormatOpt = Format.table,
@@ -356,7 +379,7 @@ def ingest_cmd(
 
     Each input gets one row in `documents` with status ok, partial (parsed, but no task
     table or a damaged file) or failed (with an error saying what to do). Files whose
-    bytes and extractor version are unchanged since the last run are skipped; a file
+    bytes, extractor version and settings are unchanged since the last run are skipped; a file
     whose bytes changed replaces its old rows. Each document is committed as soon as it
     is done, so an interrupted run loses at most the documents in flight: run it again.
 
@@ -424,11 +447,17 @@ def reextract_cmd(
     quiet: QuietOpt = False,
     limit: LimitOpt = None,
     wait: WaitOpt = False,
+    engine: EngineOpt = Engine.pdfplumber,
+    force: Annotated[
+        bool,
+        typer.Option(help="Accepted as for ingest: reextract always extracts the chosen documents again."),
+    ] = False,
 ) -> None:
     """Extract stored documents again from their source files (after an extractor change).
 
-    Choose exactly one of --all, --failed, --before-version V. Documents whose source file
-    is gone keep their rows and are listed as skipped.
+    Choose exactly one of --all, --failed, --before-version V. Every chosen document is
+    extracted again, unchanged or not (as `ingest --force` does). Documents whose source file
+    is gone keep their rows and are listed: "N file(s) not found: …".
 
     Examples:
 
@@ -447,7 +476,7 @@ def reextract_cmd(
             out,
             chosen[0],
             before_version,
-            settings=ExtractSettings(limits=Limits.parse(limit or [])),
+            settings=ExtractSettings(engine=engine.value, limits=Limits.parse(limit or [])),
             jobs=jobs,
             timeout=timeout,
             executor=_executor(executor),

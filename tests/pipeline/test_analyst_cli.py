@@ -288,3 +288,43 @@ def test_verbose_logs_and_quiet_silences_the_notes(ingested, tmp_path):
     assert written.exit_code == 0 and written.stderr == "" and dest.read_bytes() == b"\xef\xbb\xbfn\r\n100\r\n"
     told = run_cli("query", "select count(*) as n from tasks", "-d", str(store), "-o", str(dest))
     assert told.stderr.strip() == f"1 rows written to {dest}"
+
+
+@pytest.mark.slow
+def test_settings_changes_count_reextract_forces_and_names_the_files_not_found(tmp_path):
+    import shutil
+
+    import duckdb
+
+    work = tmp_path / "work"
+    (work / "plans").mkdir(parents=True)
+    shutil.copy(LAOCAI, work / "plans" / LAOCAI.name)
+    store = tmp_path / "store"
+    first = kehoach("ingest", "plans", "-d", str(store), "-q", "-j", "1", cwd=work)  # a relative path
+    assert first.returncode == 0, first.stderr
+    same = run_cli("ingest", str(work / "plans"), "-d", str(store), "-q", "-f", "csv")
+    assert same.stdout.splitlines()[1:] == [] and "1 file(s) skipped (unchanged" in same.stderr
+    camelot = run_cli("ingest", str(work / "plans"), "-d", str(store), "-q", "-f", "csv", "--engine", "camelot")
+    assert [r["file"] for r in _csv(camelot.stdout)] == [LAOCAI.name], camelot.output  # not skipped as unchanged
+
+    def engine() -> str:
+        con = duckdb.connect(str(store / "kehoach.duckdb"), read_only=True)
+        try:
+            return con.execute("select engine from documents").fetchone()[0]
+        finally:
+            con.close()
+
+    assert engine() == "camelot"
+    again = run_cli("ingest", str(work / "plans"), "-d", str(store), "-q", "--engine", "camelot")
+    assert "1 file(s) skipped (unchanged" in again.stdout
+    # from another folder: the stored absolute paths are found, and --force is accepted
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    redo = kehoach("reextract", "--all", "--force", "-d", str(store), "-q", "-j", "1", "-f", "csv", cwd=elsewhere)
+    assert redo.returncode == 0, redo.stderr
+    assert [r["file"] for r in _csv(redo.stdout)] == [LAOCAI.name] and engine() == "pdfplumber"
+    (work / "plans").rename(work / "moved")
+    gone = kehoach("reextract", "--all", "-d", str(store), "-q", cwd=elsewhere)
+    assert gone.returncode == 0, gone.stderr
+    assert f"1 file(s) not found (their stored rows are kept): {work / 'plans' / LAOCAI.name}" in gone.stdout
+    assert "unchanged" not in gone.stdout and engine() == "pdfplumber"
