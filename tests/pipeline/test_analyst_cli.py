@@ -328,3 +328,21 @@ def test_settings_changes_count_reextract_forces_and_names_the_files_not_found(t
     assert gone.returncode == 0, gone.stderr
     assert f"1 file(s) not found (their stored rows are kept): {work / 'plans' / LAOCAI.name}" in gone.stdout
     assert "unchanged" not in gone.stdout and engine() == "pdfplumber"
+
+
+@pytest.mark.slow
+def test_an_ocred_plan_and_its_text_layer_twin_are_one_province_group(tmp_path):
+    from extractors.sources.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("tesseract-ocr-vie not installed")
+    scan = LAOCAI.with_name("laocai-stp-cchc-2024-scan.pdf")  # the same plan printed and scanned
+    done = run_cli("ingest", str(LAOCAI), str(scan), "-d", str(tmp_path), "-q", "-f", "csv")
+    assert done.exit_code == 0, done.output
+    assert {r["file"]: r["status"] for r in _csv(done.stdout)} == {LAOCAI.name: "ok", scan.name: "ok"}
+    groups = _csv(run_cli("status", "-d", str(tmp_path), "-f", "csv").stdout)
+    assert [(g["province"], g["province_2025"], g["documents"]) for g in groups] == [("Lào Cai", "Lào Cai", "2")]
+    sql = "select file_name, ocr_pages, province_raw from documents"
+    docs = run_cli("query", sql, "-d", str(tmp_path), "-f", "csv")
+    ocred = {r["file_name"]: r for r in _csv(docs.stdout)}
+    assert json.loads(ocred[scan.name]["ocr_pages"]) == [1, 2, 3] and ocred[scan.name]["province_raw"]
