@@ -863,6 +863,57 @@ def export_cmd(
     note(f"wrote {output} ({parts})")
 
 
+class SchemaFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+@command("schema")
+def schema_cmd(
+    fmt: Annotated[
+        SchemaFormat,
+        typer.Option("--format", "-f", help="table, csv, json, jsonl, or markdown (the data dictionary)."),
+    ] = SchemaFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it to this file.")] = None,
+) -> None:
+    """Every output table and column: its DuckDB type and meaning (the data dictionary).
+
+    Generated from pipeline/tables.py; docs/data-dictionary.md is its Markdown.
+
+    Examples:
+
+      kehoach schema -f markdown -o docs/data-dictionary.md
+
+      kehoach schema -f csv | grep '^tasks,'
+    """
+    from pipeline import dictionary
+
+    if fmt is SchemaFormat.markdown:
+        text = dictionary.markdown()
+        if output:
+            atomic_write_text(output, text)
+            note(f"wrote {output}")
+        else:
+            sys.stdout.write(text)
+        return
+    row_fmt = RowFormat(fmt.value)
+    if output:
+        if row_fmt is RowFormat.table:
+            raise CliError("--format table prints to the terminal: choose csv, json, jsonl or markdown for --output")
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                write_rows(dictionary.COLUMNS, dictionary.rows(), row_fmt, fh)
+
+        atomic_write(output, write)
+        note(f"wrote {output}")
+        return
+    write_rows(dictionary.COLUMNS, dictionary.rows(), row_fmt)
+
+
 def _version(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
