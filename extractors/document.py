@@ -52,11 +52,7 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     integrity = check_structure(path)
     raw = _read(path, settings)
     if not any(page.n_chars for page in raw.pages):
-        raise InputError(
-            "The PDF has no text layer (scanned pages or images only) and Tesseract with Vietnamese data "
-            "is not installed to read it: install tesseract-ocr and tesseract-ocr-vie (as the README's "
-            "set-up does) and ingest it again, or run `ocrmypdf -l vie in.pdf out.pdf` first."
-        )
+        raise InputError(_no_text(raw, settings))
     asm = assemble(raw.pages, raw.metadata)
     cross_checked: list[int] = []
     if settings.cross_check and settings.engine == "pdfplumber":
@@ -65,6 +61,29 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     if integrity.pages != len(raw.pages):
         problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
     return _result(path, raw, asm, problems, cross_checked)
+
+
+def _no_text(raw: RawDocument, settings: ExtractSettings) -> str:
+    """Why no page gave any text, for a PDF without a usable text layer: OCR turned off, OCR ran and
+    read nothing, or what exactly is missing to run it (only then: "not installed")."""
+    from extractors.sources.ocr import ocr_missing
+
+    head = "The PDF has no text layer to read (scanned pages or images only)"
+    if settings.ocr == "off":
+        return f"{head} and OCR is turned off (ocr='off'): ingest it with OCR on (the default)."
+    ocred = sum(1 for page in raw.pages if page.ocr)
+    if ocred:
+        return (
+            f"{head} and OCR (Tesseract) read no text on its {ocred} page(s): the pages may be blank, or "
+            "the scan too faint or too small; get a better scan (300 dpi) and ingest it again."
+        )
+    missing = ocr_missing()
+    if missing:
+        return (
+            f"{head}, and {missing}; then ingest it again (as the README's set-up does), or run "
+            "`ocrmypdf -l vie in.pdf out.pdf` first."
+        )
+    return f"{head}, and no page has text to read."
 
 
 def _read(path: Path, settings: ExtractSettings) -> RawDocument:

@@ -105,6 +105,19 @@ class ExtractSettings:
     ocr: str = "auto"
     limits: Limits = field(default_factory=Limits)
 
+    def fingerprint(self) -> str:
+        """A short hash of every setting that shapes the extracted rows (the limits apart: they only
+        decide whether a document is refused, see :meth:`limits_fingerprint`)."""
+        import dataclasses
+
+        values = {k: v for k, v in dataclasses.asdict(self).items() if k != "limits"}
+        return _hash(values)
+
+    def limits_fingerprint(self) -> str:
+        import dataclasses
+
+        return _hash(dataclasses.asdict(self.limits))
+
     def __post_init__(self) -> None:
         if isinstance(self.limits, dict):  # from asdict(), across a process boundary
             self.limits = Limits(**self.limits)
@@ -114,3 +127,10 @@ class ExtractSettings:
             raise ValueError(f"unknown ocr mode {self.ocr!r}; choose auto, off or force")
         if self.text_layer not in ("pdfium", "pdfminer"):
             raise ValueError(f"unknown text layer {self.text_layer!r}; choose pdfium or pdfminer")
+
+
+def _hash(values: dict[str, Any]) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -122,6 +122,16 @@ def canonical_province(text: str | None) -> str | None:
 _PROVINCE_MARKERS = ("tinh", "thanh pho", "tp.", "tp")
 
 
+#: letters OCR reads for an "I" ("TlNH", "T1NH", "T|NH"), in the marker words only
+_OCR_I = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i"})
+
+
+def _marker_word(word: str) -> str:
+    """A word folded for comparison with the markers, OCR's I-lookalikes read as "i"."""
+    folded = fold(word)
+    return folded.translate(_OCR_I) if len(folded) == 4 and folded[0] == "t" else folded
+
+
 def province_named(text: str | None) -> tuple[str, str] | None:
     """``(canonical, as printed)`` of the first province ``text`` names after "tỉnh"/"thành phố"/"TP".
 
@@ -132,7 +142,7 @@ def province_named(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
     words = nfc(text).replace("-", " - ").split()
-    folded = [fold(w) for w in words]
+    folded = [_marker_word(w) for w in words]
     for i in range(len(words)):
         start = None
         for marker in _PROVINCE_MARKERS:

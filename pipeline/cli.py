@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import functools
+import inspect
 import json
 import logging
 import sys
 import time
+import typing
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
@@ -23,13 +24,14 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
 from extractors import ExtractSettings
 from extractors.settings import Limits
 from pipeline.corrections import CorrectionError
 from pipeline.export import ExportError, Filters, export
-from pipeline.ingest import RunSummary, discover, ingest, rebuild, reextract
+from pipeline.files import atomic_write, atomic_write_text
+from pipeline.ingest import SUFFIXES, RunSummary, discover_all, ingest, rebuild, reextract
+from pipeline.output import RowFormat, print_table, write_rows
 from pipeline.query import QueryError
 from pipeline.records import DocResult
 from pipeline.report import write_report
@@ -74,19 +76,98 @@ app = typer.Typer(
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
+EXIT_STATUS = (
+    "Exit status: 0 done; 1 an internal error in kehoach (a traceback: please report it); 2 a usage "
+    "error or a run that cannot happen as asked (a bad option or value, a missing or empty input, no "
+    "database, another kehoach writing): one line on stderr says why; 130 interrupted (Ctrl-C)."
+)
+#: what a command's exit status 0 means besides "done", where it needs saying
+EXIT_NOTES = {
+    "ingest": "Documents that cannot be read do not change the exit status: each is recorded as failed or "
+    "partial in `documents`, with an error saying what to do, and listed (`kehoach status`).",
+    "reextract": "Documents that cannot be read do not change the exit status: each is recorded as failed or "
+    "partial in `documents` and listed.",
+    "eval": "The scores do not change the exit status.",
+}
+
+VerboseOpt = Annotated[
+    int,
+    typer.Option("--verbose", "-v", count=True, help="Log what kehoach does on stderr (-v: steps, -vv: details)."),
+]
+QuietOpt = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress bar and no notes on stderr: only results, warnings, errors."),
+]
+
+_quiet = False
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def note(message: str) -> None:
+    """An informational line on stderr (not a result, warning or error): left out under --quiet."""
+    if not _quiet:
+        err.print(message, soft_wrap=True, highlight=False)
+
+
+def _logging(verbose: int, quiet: bool) -> logging.Handler | None:
+    """Set the log level for -v/-q; returns a handler added for this command when no handler writes
+    to stderr yet (the caller removes it), else None."""
+    if not verbose and not quiet:
+        return None
+    root = logging.getLogger()
+    root.setLevel(logging.ERROR if quiet else (logging.INFO if verbose == 1 else logging.DEBUG))
+    if verbose > 1:
+        for noisy in ("pdfminer", "camelot", "pypdf"):
+            logging.getLogger(noisy).setLevel(logging.INFO)
+    to_stderr = [h for h in root.handlers if getattr(h, "stream", None) in (sys.stderr, sys.__stderr__)]
+    if to_stderr:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    root.addHandler(handler)
+    return handler
+
+
 def command(name: str) -> Callable[[_F], _F]:
-    """``@app.command(name)`` run under the one error handler: a user error is one line and exit status 2."""
+    """``@app.command(name)`` run under the one error handler (a user error is one line and exit status
+    2), with ``--verbose/-v`` and ``--quiet/-q`` added to every command and the exit statuses appended
+    to its help."""
 
     def register(fn: _F) -> _F:
+        signature = inspect.signature(fn, eval_str=True)
+        takes_quiet = "quiet" in signature.parameters
+
         @functools.wraps(fn)
-        def run(*args: Any, **kwargs: Any) -> Any:
+        def run(*args: Any, verbose: int = 0, **kwargs: Any) -> Any:
+            global _quiet
+            quiet = kwargs.get("quiet", False) if takes_quiet else kwargs.pop("quiet", False)
+            _quiet = quiet
+            level = logging.getLogger().level
+            handler = _logging(verbose, quiet)
             try:
                 return fn(*args, **kwargs)
             except USER_ERRORS as exc:
                 err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
                 raise typer.Exit(2) from exc
+            finally:
+                _quiet = False
+                logging.getLogger().setLevel(level)
+                if handler is not None:
+                    logging.getLogger().removeHandler(handler)
 
-        app.command(name)(run)
+        params = list(signature.parameters.values())
+        extra = [inspect.Parameter("verbose", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=VerboseOpt)]
+        if not takes_quiet:
+            extra.append(inspect.Parameter("quiet", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=QuietOpt))
+        run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in params] + extra
+        )
+        run.__annotations__ = {**typing.get_type_hints(fn, include_extras=True), "verbose": VerboseOpt}
+        if not takes_quiet:
+            run.__annotations__["quiet"] = QuietOpt
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        exit_help = " ".join(x for x in (EXIT_STATUS, EXIT_NOTES.get(name)) if x)
+        app.command(name, help=f"{doc}\n\n{exit_help}")(run)
         return fn
 
     return register
@@ -97,10 +178,7 @@ class Engine(str, Enum):
     camelot = "camelot"
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+Format = RowFormat  # every command that prints rows: table, csv, json, jsonl (pipeline.output)
 
 
 SUMMARY_COLUMNS = ["file", "province", "pages", "tasks", "status", "seconds", "error"]
@@ -122,6 +200,8 @@ def _summary_rows(summary: RunSummary) -> list[dict[str, Any]]:
 
 
 def _print_summary(summary: RunSummary, fmt: Format) -> None:
+    """The run's documents: json, the whole summary as one object; csv and jsonl, one row per document
+    (notes on stderr); table, a table and the notes."""
     rows = _summary_rows(summary)
     if fmt is Format.json:
         payload = {
@@ -131,31 +211,47 @@ def _print_summary(summary: RunSummary, fmt: Format) -> None:
         }
         out_console.print_json(json.dumps(payload, ensure_ascii=False, default=str))
         return
-    if fmt is Format.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+    if fmt is not Format.table:
+        write_rows(SUMMARY_COLUMNS, ([r[c] for c in SUMMARY_COLUMNS] for r in rows), fmt)
+        _print_notes(summary, rows, err)
         return
-    table = Table(title="kehoach ingest")
-    for col in SUMMARY_COLUMNS[:-1]:
-        table.add_column(col, justify="right" if col in ("pages", "tasks", "seconds") else "left")
-    for r in rows:
-        style = {Status.OK: "green", Status.PARTIAL: "yellow"}.get(r["status"], "red")
-        table.add_row(
-            r["file"],
-            r["province"] or "",
-            str(r["pages"] or ""),
-            str(r["tasks"]),
-            f"[{style}]{r['status']}[/{style}]",
-            f"{r['seconds']:.2f}",
-        )
     if rows:
-        out_console.print(table)
-    unchanged = [s for s in summary.skipped if s.reason.startswith(("unchanged", "same bytes"))]
+        columns = SUMMARY_COLUMNS[:-1]
+        print_table(
+            columns,
+            [[r[c] if c != "seconds" else f"{r[c]:.2f}" for c in columns] for r in rows],
+            title="kehoach ingest",
+            right=("pages", "tasks", "seconds"),
+            row_styles=[{Status.OK: None, Status.PARTIAL: "yellow"}.get(r["status"], "red") for r in rows],
+        )
+    _print_notes(summary, rows, out_console)
+
+
+def _print_notes(summary: RunSummary, rows: list[dict[str, Any]], out_console: Console) -> None:
+    """Skipped files, files that need attention and the database, under the summary."""
+    unchanged = [s for s in summary.skipped if s.reason.startswith("unchanged")]
+    twins = [s for s in summary.skipped if s.reason.startswith("same bytes")]
+    missing = [s for s in summary.skipped if s.reason.startswith("source file not found")]
     if unchanged:
-        out_console.print(f"{len(unchanged)} file(s) skipped (unchanged; --force to redo).")
+        out_console.print(
+            f"{len(unchanged)} file(s) skipped (unchanged: same bytes, extractor and settings; --force to redo)."
+        )
+    if twins:
+        out_console.print(
+            f"{len(twins)} file(s) with the same bytes as another: stored once, every path in documents.source_paths:",
+            soft_wrap=True,
+        )
+        for s in twins:
+            out_console.print(f"  {s.source_path}: {s.reason}", soft_wrap=True, highlight=False)
+    if missing:
+        out_console.print(
+            f"[yellow]{len(missing)} file(s) not found[/yellow] (their stored rows are kept): "
+            + "; ".join(s.source_path for s in missing),
+            soft_wrap=True,
+            highlight=False,
+        )
     for s in summary.skipped:
-        if s not in unchanged:
+        if s not in unchanged and s not in twins and s not in missing:
             out_console.print(f"  [yellow]skipped[/yellow] {s.source_path}: {s.reason}", soft_wrap=True)
     failures = [r for r in rows if r["status"] != Status.OK]
     if failures:
@@ -207,15 +303,23 @@ def _run(quiet: bool, fmt: Format, report: Path | None, call: Callable[..., RunS
     _print_summary(summary, fmt)
 
 
+EngineOpt = Annotated[
+    Engine,
+    typer.Option(
+        help="Table engine: pdfplumber (default) or camelot (lattice, vector rules). A stored file "
+        "extracted with other settings is extracted again."
+    ),
+]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes (local executor). Default: the machine's cores."),
+    typer.Option("--jobs", "-j", min=1, help="Worker processes (local executor). Default: the machine's cores."),
 ]
 TimeoutOpt = Annotated[
     float | None,
     typer.Option(
+        min=0,
         help="Stop a document after this many seconds and record it as failed (0: never). "
-        "Default: 300 s + 120 s per page (--limit timeout_base=…, timeout_per_page=…)."
+        "Default: 300 s + 120 s per page (--limit timeout_base=…, timeout_per_page=…).",
     ),
 ]
 LimitOpt = Annotated[
@@ -243,8 +347,10 @@ ExecutorOpt = Annotated[
 ]
 SchedulerOpt = Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")]
 ReportOpt = Annotated[Path | None, typer.Option(help="Write a JSON run report (every document, failures).")]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Summary output: table, json or csv.")]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="table (record by record when wider than the terminal), csv, json or jsonl."),
+]
 OutOpt = Annotated[Path, typer.Option("--out", "-d", help="The store folder: Parquet + kehoach.duckdb.")]
 
 
@@ -255,15 +361,13 @@ def ingest_cmd(
         typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw."),
     ] = None,
     out: OutOpt = Path("data/processed"),
-    engine: Annotated[
-        Engine, typer.Option(help="Table engine: pdfplumber (default) or camelot (lattice, vector rules).")
-    ] = Engine.pdfplumber,
+    engine: EngineOpt = Engine.pdfplumber,
     jobs: JobsOpt = None,
     timeout: TimeoutOpt = None,
     executor: ExecutorOpt = Executor.local,
     scheduler: SchedulerOpt = None,
     force: Annotated[
-        bool, typer.Option(help="Extract again even files whose bytes and extractor are unchanged.")
+        bool, typer.Option(help="Extract again even files whose bytes, extractor and settings are unchanged.")
     ] = False,
     report: ReportOpt = None,
     fmt: FormatOpt = Format.table,
@@ -275,10 +379,9 @@ def ingest_cmd(
 
     Each input gets one row in `documents` with status ok, partial (parsed, but no task
     table or a damaged file) or failed (with an error saying what to do). Files whose
-    bytes and extractor version are unchanged since the last run are skipped; a file
+    bytes, extractor version and settings are unchanged since the last run are skipped; a file
     whose bytes changed replaces its old rows. Each document is committed as soon as it
     is done, so an interrupted run loses at most the documents in flight: run it again.
-    Exit status is 0 unless the run itself cannot happen.
 
     Examples:
 
@@ -290,9 +393,9 @@ def ingest_cmd(
 
       kehoach ingest plan.pdf --engine camelot --force
     """
-    paths = paths or [Path("data/raw")]
-    discover(paths)  # a missing input is reported before the progress bar starts
     settings = ExtractSettings(engine=engine.value, limits=Limits.parse(limit or []))
+    paths = paths or [Path("data/raw")]
+    _check_inputs(paths)  # a missing or empty input is reported before the progress bar starts
     _run(
         quiet,
         fmt,
@@ -312,6 +415,21 @@ def ingest_cmd(
     )
 
 
+def _check_inputs(paths: list[Path]) -> None:
+    """A CliError (exit 2) when there is nothing at all to ingest; else a warning on stderr for each
+    folder without a document."""
+    kinds = ", ".join(SUFFIXES)
+    empty = []
+    for p in paths:
+        found, refused = discover_all([p])
+        if not found and not refused:
+            empty.append(p)
+    if len(empty) == len(paths):
+        raise CliError(f"nothing to ingest: no {kinds} file in {', '.join(map(str, paths))} (searched recursively)")
+    for p in empty:
+        err.print(f"[yellow]warning:[/yellow] no {kinds} file in {p} (searched recursively)", soft_wrap=True)
+
+
 @command("reextract")
 def reextract_cmd(
     out: OutOpt = Path("data/processed"),
@@ -329,11 +447,17 @@ def reextract_cmd(
     quiet: QuietOpt = False,
     limit: LimitOpt = None,
     wait: WaitOpt = False,
+    engine: EngineOpt = Engine.pdfplumber,
+    force: Annotated[
+        bool,
+        typer.Option(help="Accepted as for ingest: reextract always extracts the chosen documents again."),
+    ] = False,
 ) -> None:
     """Extract stored documents again from their source files (after an extractor change).
 
-    Choose exactly one of --all, --failed, --before-version V. Documents whose source file
-    is gone keep their rows and are listed as skipped.
+    Choose exactly one of --all, --failed, --before-version V. Every chosen document is
+    extracted again, unchanged or not (as `ingest --force` does). Documents whose source file
+    is gone keep their rows and are listed: "N file(s) not found: …".
 
     Examples:
 
@@ -352,7 +476,7 @@ def reextract_cmd(
             out,
             chosen[0],
             before_version,
-            settings=ExtractSettings(limits=Limits.parse(limit or [])),
+            settings=ExtractSettings(engine=engine.value, limits=Limits.parse(limit or [])),
             jobs=jobs,
             timeout=timeout,
             executor=_executor(executor),
@@ -371,14 +495,26 @@ def rebuild_cmd(out: OutOpt = Path("data/processed"), wait: WaitOpt = False) -> 
     Example: kehoach rebuild --out data/processed
     """
     path = rebuild(out, wait=wait)
-    err.print(f"DuckDB database rebuilt: {path}")
+    note(f"DuckDB database rebuilt: {path}")
 
 
 class QueryFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    jsonl = "jsonl"
     parquet = "parquet"
+    xlsx = "xlsx"
+
+
+BomOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--bom/--no-bom",
+        help="CSV: begin with a UTF-8 byte-order mark, which Excel needs to read Vietnamese "
+        "(default: with --output, yes; on stdout, no).",
+    ),
+]
 
 
 @command("query")
@@ -386,77 +522,107 @@ def query_cmd(
     sql: Annotated[str, typer.Argument(help="One SQL statement to run on kehoach.duckdb (read-only, sandboxed).")],
     out: OutOpt = Path("data/processed"),
     fmt: Annotated[
-        QueryFormat, typer.Option("--format", "-f", help="table, csv, json, or parquet (needs --output).")
-    ] = QueryFormat.table,
+        QueryFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, json, jsonl, or (with --output) parquet, xlsx. Default: from --output's "
+            "suffix, else table.",
+        ),
+    ] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result to this file.")] = None,
     limit: Annotated[
         int | None,
-        typer.Option(help="At most this many rows (table format: 50 unless given; other formats: all)."),
+        typer.Option(min=0, help="At most this many rows (table format: 50 unless given; other formats: all)."),
     ] = None,
-    timeout: Annotated[float, typer.Option(help="Stop the query after this many seconds (0: never).")] = 60.0,
+    timeout: Annotated[float, typer.Option(min=0, help="Stop the query after this many seconds (0: never).")] = 60.0,
+    bom: BomOpt = None,
 ) -> None:
     """Run SQL on the database, read-only and sandboxed (tables, views and macros of the README).
 
     One statement; no file or network access, no extensions, settings locked; stopped after
-    --timeout seconds; rows are streamed, so a huge result does not fill memory.
+    --timeout seconds; rows are streamed, so a huge result does not fill memory. CSV writes lists
+    as JSON text. A table wider than the terminal is shown as one record per block.
 
     Examples:
 
       kehoach query "select province, reform_area, tasks from v_section_mix order by 1, 3 desc"
 
-      kehoach query "select * from v_unit_load" --format csv --output unit_load.csv
+      kehoach query "select * from v_unit_load" -o unit_load.csv
+
+      kehoach query "select * from v_tasks" -o tasks.xlsx
 
       kehoach query "select * from province_tasks('Bắc Kạn')" --format parquet --output backan.parquet
     """
     from pipeline import query
+    from pipeline.export import write_sheets
 
+    if fmt is None:
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = QueryFormat(suffix) if suffix in QueryFormat.__members__ and suffix != "table" else None
+        if fmt is None:
+            if output:
+                raise CliError(f"cannot tell the format of {output}: pass --format csv|json|jsonl|parquet|xlsx")
+            fmt = QueryFormat.table
+    if fmt in (QueryFormat.parquet, QueryFormat.xlsx) and not output:
+        raise CliError(f"--format {fmt.value} needs --output FILE.{fmt.value}")
+    if fmt is QueryFormat.table and output:
+        raise CliError("--format table prints to the terminal: choose csv, json, jsonl, parquet or xlsx for --output")
     if fmt is QueryFormat.parquet:
-        if not output:
-            raise CliError("--format parquet needs --output FILE.parquet")
+        assert output is not None
         n = query.to_parquet(out, sql, output, timeout, limit)
-        err.print(f"{n} rows written to {output}")
+        note(f"{n} rows written to {output}")
         return
-    if fmt is QueryFormat.table and not output:
+    if fmt is QueryFormat.xlsx:
+        assert output is not None
+        columns, rows = query.run(out, sql, timeout, limit)
+        write_sheets(output, {"query": (columns, rows)}, "xlsx")
+        note(f"{len(rows)} rows written to {output}")
+        return
+    if fmt is QueryFormat.table:
         shown = 50 if limit is None else limit
         with query.open_query(out, sql, timeout) as result:
             rows = list(result.rows(shown + 1))
             columns = result.columns
-        table = Table(show_lines=False)
-        for c in columns:
-            table.add_column(c, overflow="fold")
-        for r in rows[:shown]:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        out_console.print(table)
+        print_table(columns, rows[:shown])
         if len(rows) > shown:
-            err.print(f"(more rows; showing {shown}: use --limit N or --format csv)")
+            note(f"(more rows; showing {shown}: use --limit N or --format csv)")
         return
+    row_fmt = RowFormat(fmt.value)
     with query.open_query(out, sql, timeout) as result:
-        write = query.write_json if fmt is QueryFormat.json else query.write_csv
         if output:
-            tmp = output.with_name(f".{output.name}.tmp")
-            with tmp.open("w", encoding="utf-8", newline="") as fh:
-                n = write(result, fh, limit)
-            tmp.replace(output)
-            err.print(f"{n} rows written to {output}")
+            written: list[int] = []
+
+            def write(tmp: Path) -> None:
+                with tmp.open("w", encoding="utf-8", newline="") as fh:
+                    written.append(write_rows(result.columns, result.rows(limit), row_fmt, fh, bom=bom is not False))
+
+            atomic_write(output, write)
+            note(f"{written[0]} rows written to {output}")
         else:
-            write(result, sys.stdout, limit)
-            sys.stdout.flush()
+            write_rows(result.columns, result.rows(limit), row_fmt, bom=bool(bom))
 
 
 @command("status")
 def status_cmd(
     out: OutOpt = Path("data/processed"),
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="table or json.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """What the output folder holds: documents by status, tasks, failures, extractor versions.
+
+    --format json prints all of it as one object; csv and jsonl print one row per province
+    (province, province_2025, documents, tasks, ok, partial, failed).
 
     Example: kehoach status --out data/processed
     """
     from pipeline import query
 
     info = query.status(out)
-    if fmt is not Format.table:
+    if fmt is Format.json:
         out_console.print_json(json.dumps(info, ensure_ascii=False, default=str))
+        return
+    if fmt is not Format.table:
+        write_rows(query.PROVINCE_COLUMNS, ([p[c] for c in query.PROVINCE_COLUMNS] for p in info["provinces"]), fmt)
         return
     out_console.print(f"[bold]{info['database']}[/bold]")
     by_status = ", ".join(f"{k} {v}" for k, v in sorted(info["by_status"].items()))
@@ -465,10 +631,11 @@ def status_cmd(
     out_console.print(f"tasks: {info['tasks']}; {counts}")
     versions = ", ".join(f"{v}: {n}" for v, n in info["extractor_versions"].items())
     out_console.print(f"extractor versions: {versions}; last extraction {info['last_extracted_at']}")
-    table = Table("province", "documents", "tasks")
-    for p in info["provinces"]:
-        table.add_row(p["province"] or "(unknown)", str(p["documents"]), str(p["tasks"]))
-    out_console.print(table)
+    print_table(
+        ("province", "province_2025", "documents", "tasks"),
+        [[p["province"] or "(unknown)", p["province_2025"], p["documents"], p["tasks"]] for p in info["provinces"]],
+        right=("documents", "tasks"),
+    )
     for f in info["failures"]:
         out_console.print(f"  [red]{f['status']}[/red] {f['source_path']}: {f['error']}", soft_wrap=True)
     _print_corrections(out)
@@ -565,7 +732,7 @@ def correct_cmd(
 @command("review")
 def review_cmd(
     out: OutOpt = Path("data/processed"),
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8765,
     host: Annotated[str, typer.Option(help="Address to bind; other than 127.0.0.1 exposes the app.")] = "127.0.0.1",
     read_only: Annotated[bool, typer.Option("--read-only", help="Look only: no correction can be saved.")] = False,
     browser: Annotated[bool, typer.Option("--browser/--no-browser", help="Open the browser at the app.")] = True,
@@ -598,6 +765,9 @@ def review_cmd(
     uvicorn.run(create_app(out, read_only=read_only), host=host, port=port, log_level="warning")
 
 
+MISS_COLUMNS = ["row_no", "field", "differs_at", "want", "got"]
+
+
 @command("eval")
 def eval_cmd(
     gold: Annotated[Path, typer.Option(help="Gold transcription (JSON, see GOLD_FORMAT.md).", exists=True)],
@@ -606,31 +776,50 @@ def eval_cmd(
     ] = None,
     out: OutOpt = Path("data/processed"),
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full report here.")] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output: table or json.")] = Format.table,
+    fmt: FormatOpt = Format.table,
 ) -> None:
     """Score an ingest against a gold transcription: rows, exact/lenient cells, legal references.
 
+    table: the scores, then the first differing cells, each cut around its first difference
+    (differs_at: the position of the first differing character). json: the whole report as one
+    object. csv, jsonl: one row per differing cell, texts whole (row_no, field, differs_at, want,
+    got); the scores go to stderr.
+
     Example: kehoach eval --gold tests/fixtures/sonla-stttt-cchc-2023.json --out data/processed
     """
-    from pipeline.scoring import score
+    from pipeline.scoring import excerpt, score
 
     pdf = pdf or gold.with_suffix(".pdf")
     if not pdf.exists():
         raise CliError(f"{pdf} not found: pass --pdf with the file that was ingested")
-    report = score(gold, pdf, out)
+    report = score(gold, pdf, out, details=True)
     if json_out:
-        json_out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+        atomic_write_text(json_out, json.dumps(report, ensure_ascii=False, indent=2))
     if fmt is Format.json:
         out_console.print_json(json.dumps(report, ensure_ascii=False))
         return
-    out_console.print(
+    line = (
         f"{report['pdf']}: rows {report['rows_matched']}/{report['rows_gold']} matched "
         f"(precision {report['row_precision']:.3f}, recall {report['row_recall']:.3f}), "
         f"cells {report['cell_accuracy']:.4f} exact, {report['cell_accuracy_lenient']:.4f} lenient, "
         f"refs F1 {report['refs_f1']:.3f}"
     )
-    for miss in report["first_misses"][:10]:
-        out_console.print(f"  row {miss['row_no']} {miss['field']}: want {miss['want']!r} got {miss['got']!r}")
+    if fmt is not Format.table:
+        write_rows(MISS_COLUMNS, ([m[c] for c in MISS_COLUMNS] for m in report["misses"]), fmt)
+        note(line)
+        return
+    out_console.print(line, soft_wrap=True, highlight=False)
+    for miss in report["misses"][:10]:
+        at = miss["differs_at"]
+        out_console.print(
+            f"  row {miss['row_no']} {miss['field']} (differs at character {at}):\n"
+            f"    want {excerpt(miss['want'], at)!r}\n    got  {excerpt(miss['got'], at)!r}",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
+    if len(report["misses"]) > 10:
+        out_console.print(f"  … {len(report['misses']) - 10} more differing cells: --format csv lists them all")
 
 
 @command("export")
@@ -671,7 +860,58 @@ def export_cmd(
         bom=bom,
     )
     parts = ", ".join(f"{name} {n} rows" for name, n in counts.items())
-    typer.echo(f"wrote {output} ({parts})", err=True)
+    note(f"wrote {output} ({parts})")
+
+
+class SchemaFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+
+
+@command("schema")
+def schema_cmd(
+    fmt: Annotated[
+        SchemaFormat,
+        typer.Option("--format", "-f", help="table, csv, json, jsonl, or markdown (the data dictionary)."),
+    ] = SchemaFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write it to this file.")] = None,
+) -> None:
+    """Every output table and column: its DuckDB type and meaning (the data dictionary).
+
+    Generated from pipeline/tables.py; docs/data-dictionary.md is its Markdown.
+
+    Examples:
+
+      kehoach schema -f markdown -o docs/data-dictionary.md
+
+      kehoach schema -f csv | grep '^tasks,'
+    """
+    from pipeline import dictionary
+
+    if fmt is SchemaFormat.markdown:
+        text = dictionary.markdown()
+        if output:
+            atomic_write_text(output, text)
+            note(f"wrote {output}")
+        else:
+            sys.stdout.write(text)
+        return
+    row_fmt = RowFormat(fmt.value)
+    if output:
+        if row_fmt is RowFormat.table:
+            raise CliError("--format table prints to the terminal: choose csv, json, jsonl or markdown for --output")
+
+        def write(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                write_rows(dictionary.COLUMNS, dictionary.rows(), row_fmt, fh)
+
+        atomic_write(output, write)
+        note(f"wrote {output}")
+        return
+    write_rows(dictionary.COLUMNS, dictionary.rows(), row_fmt)
 
 
 def _version(value: bool) -> None:
@@ -698,7 +938,7 @@ def _root(
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT)
     for noisy in ("pdfminer", "camelot", "pypdf"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
     app()

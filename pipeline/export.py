@@ -10,14 +10,13 @@ whole; CSV is UTF-8 with a byte-order mark by default, which Excel needs to read
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pipeline.files import atomic_write
+from pipeline.output import cell
 
 FORMATS = ("xlsx", "csv", "parquet")
 #: what ``kehoach export`` writes when no table is named
@@ -154,18 +153,17 @@ def export(
         con.close()
     if fmt != "xlsx" and len(sheets) > 1:
         raise ExportError(f"a .{fmt} file holds one table: name one with --table, or export to .xlsx")
-    writer = {"xlsx": _write_xlsx, "csv": _write_csv, "parquet": _write_parquet}[fmt]
-    atomic_write(dest, lambda tmp: writer(tmp, sheets, vietnamese, bom))
+    write_sheets(dest, sheets, fmt, vietnamese=vietnamese, bom=bom)
     return {name: len(rows) for name, (_, rows) in sheets.items()}
 
 
-def _cell(value: Any) -> Any:
-    """A value as a spreadsheet cell: lists and maps as JSON text, timestamps without a time zone."""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
+Sheets = dict[str, tuple[list[str], list[tuple]]]
+
+
+def write_sheets(dest: Path, sheets: Sheets, fmt: str, *, vietnamese: bool = False, bom: bool = True) -> Path:
+    """Write named (columns, rows) to ``dest`` as xlsx (a sheet each), csv or parquet (one only)."""
+    writer = {"xlsx": _write_xlsx, "csv": _write_csv, "parquet": _write_parquet}[fmt]
+    return atomic_write(dest, lambda tmp: writer(tmp, sheets, vietnamese, bom))
 
 
 def _titles(columns: list[str], vietnamese: bool) -> list[str]:
@@ -183,9 +181,9 @@ def _write_xlsx(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], vi
         ws = wb.create_sheet(name[:31])
         ws.append(_titles(columns, vietnamese))
         for row in rows:
-            ws.append([_cell(v) for v in row])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+            ws.append([cell(v) for v in row])
+        for title in ws[1]:
+            title.font = Font(bold=True)
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         for i in range(1, len(columns) + 1):
@@ -202,7 +200,7 @@ def _write_csv(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], vie
     with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(_titles(columns, vietnamese))
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows([cell(v) for v in row] for row in rows)
 
 
 def _write_parquet(path: Path, sheets: dict[str, tuple[list[str], list[tuple]]], vietnamese: bool, bom: bool) -> None:

@@ -21,7 +21,9 @@ def atomic_write(dest: str | os.PathLike[str], writer: Callable[[Path], object])
 
     A reader (or a run killed half-way) sees the old file or the new one, never half of one;
     if ``writer`` raises, the temporary file is removed and ``dest`` is left as it was.
-    The folder is created if needed. Returns ``dest``.
+    The folder is created if needed. The file gets the mode any new file gets (``0o666`` less the
+    umask: 0644 under umask 022, readable by colleagues on a shared disk), not the temporary file's
+    0600. Returns ``dest``.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -30,11 +32,27 @@ def atomic_write(dest: str | os.PathLike[str], writer: Callable[[Path], object])
     tmp = Path(name)
     try:
         writer(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return dest
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the OS tells (Linux: /proc/self/status);
+    elsewhere set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(dest: str | os.PathLike[str], data: bytes) -> Path:

@@ -288,11 +288,32 @@ def died(job: tuple, exitcode: int | None) -> DocResult:
     return DocResult(shown(given), sha or "", dataclasses.replace(base, error=worker_died_error(exitcode)))
 
 
+def unchanged(entry: store.Entry, sha: str, settings: ExtractSettings) -> bool:
+    """True when extracting the file again would give what is stored: the same bytes, extractor
+    version and settings (engine, tolerances, OCR mode…); a document that is not ok is also redone
+    when the limits changed (a raised limit may let it through). An entry from before settings were
+    kept counts as extracted with the defaults."""
+    default = ExtractSettings()
+    return (
+        entry.sha256 == sha
+        and entry.extractor_version == EXTRACTOR_VERSION
+        and (entry.settings or default.fingerprint()) == settings.fingerprint()
+        and (
+            entry.status == Status.OK or (entry.limits or default.limits_fingerprint()) == settings.limits_fingerprint()
+        )
+    )
+
+
 def plan(
-    files: Sequence[tuple[Path, str]], state: store.State, force: bool = False
+    files: Sequence[tuple[Path, str]],
+    state: store.State,
+    force: bool = False,
+    settings: ExtractSettings | None = None,
 ) -> tuple[list[Job], list[Skipped], list[tuple[str, str]]]:
     """Split files into jobs and skips; ``claims``: ``(doc_id, path)`` of files whose bytes are already
-    stored (or extracted earlier in this batch) under another path: the path is added to that document."""
+    stored (or extracted earlier in this batch) under another path: the path is added to that document.
+    A stored file is skipped when :func:`unchanged` (unless ``force``)."""
+    settings = settings or ExtractSettings()
     jobs: list[Job] = []
     skipped: list[Skipped] = []
     claims: list[tuple[str, str]] = []
@@ -314,7 +335,7 @@ def plan(
             skipped.append(Skipped(shown(given), doc_id, f"same bytes as {shown(queued[doc_id])}: one document"))
             continue
         row = state.docs.get(doc_id)
-        if not force and row and row.sha256 == sha and row.extractor_version == EXTRACTOR_VERSION:
+        if not force and row and unchanged(row, sha, settings):
             if state.owner(given) != doc_id:
                 claims.append((doc_id, given))
             skipped.append(Skipped(shown(given), doc_id, f"unchanged since extractor {EXTRACTOR_VERSION}"))
@@ -340,7 +361,8 @@ def ingest(
 ) -> RunSummary:
     """Ingest every file under ``paths`` into ``out``; returns the per-document results.
 
-    Unchanged files (same bytes, same extractor version) are skipped unless ``force``.
+    Unchanged files (same bytes, extractor version and settings: :func:`unchanged`) are skipped unless
+    ``force``.
     ``on_plan(n_jobs, n_skipped)`` is called once the batch is planned, ``on_result`` per document.
     The output folder is locked for the run: another writer raises :class:`~pipeline.store.StoreError`
     ("another kehoach is writing to DIR (pid N)"), or is waited for with ``wait``.
@@ -350,7 +372,7 @@ def ingest(
     out = Path(out)
     with store.Writer(out, wait=wait) as writer:
         files, refused = discover_all(paths)
-        todo, skipped, claims = plan(files, writer.state, force)
+        todo, skipped, claims = plan(files, writer.state, force, settings)
         n_jobs = jobs or default_jobs()
         runner = make_executor(executor, min(n_jobs, max(1, len(todo))), scheduler, settings.limits.max_memory_mb)
         summary = RunSummary(out=out, database=None, skipped=refused + skipped, executor=runner.name, jobs=n_jobs)
@@ -365,7 +387,7 @@ def ingest(
         args = ((str(j.path), j.given, asdict(settings), timeout, j.sha) for j in todo)
         for job, result in runner.map_unordered(run_job, args, on_death=died):
             corrections.apply_to_result(out, result)  # the log's corrections of this document, re-evaluated
-            summary.superseded += writer.put(result, job[1])
+            summary.superseded += writer.put(result, job[1], settings)
             for given in later.get(result.doc_id, []):
                 summary.superseded += writer.claim(result.doc_id, given)
             result.release_rows()  # committed: keep only the document record, so a long batch's memory stays flat

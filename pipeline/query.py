@@ -8,15 +8,12 @@ streamed in batches, never fetched all at once.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pipeline.files import atomic_write
 from pipeline.store import DB_NAME
@@ -142,40 +139,6 @@ def run(
         return result.columns, list(result.rows(limit))
 
 
-def write_csv(result: Result, fh: IO[str], limit: int | None = None) -> int:
-    writer = csv.writer(fh)
-    writer.writerow(result.columns)
-    n = 0
-    for batch in result.batches(limit):
-        writer.writerows(batch)
-        n += len(batch)
-    return n
-
-
-def write_json(result: Result, fh: IO[str], limit: int | None = None) -> int:
-    """A JSON array, one object per line, written as the rows arrive."""
-    fh.write("[")
-    n = 0
-    for row in result.rows(limit):
-        record = dict(zip(result.columns, row, strict=True))
-        fh.write(("\n " if n == 0 else ",\n ") + json.dumps(record, ensure_ascii=False, default=str))
-        n += 1
-    fh.write("\n]\n" if n else "]\n")
-    return n
-
-
-def to_csv(columns: list[str], rows: list[tuple]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buf.getvalue()
-
-
-def to_json(columns: list[str], rows: list[tuple]) -> str:
-    return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, default=str, indent=1)
-
-
 def to_parquet(
     out: Path, sql: str, dest: Path, timeout: float | None = DEFAULT_TIMEOUT, limit: int | None = None
 ) -> int:
@@ -209,6 +172,10 @@ def to_parquet(
     return written[0]
 
 
+#: the columns of ``status(out)["provinces"]``: one row per province as printed (and its 2025 province)
+PROVINCE_COLUMNS = ("province", "province_2025", "documents", "tasks", "ok", "partial", "failed")
+
+
 def status(out: Path) -> dict[str, Any]:
     """Documents, tasks, failures and extractor versions of an output folder."""
     con = connect(out)
@@ -219,7 +186,9 @@ def status(out: Path) -> dict[str, Any]:
             con.execute("select extractor_version, count(*) from documents group by 1 order by 1").fetchall()
         )
         provinces = con.execute(
-            "select province, count(*), sum(n_tasks) from documents group by 1 order by 1"
+            "select province, province_2025, count(*), sum(n_tasks), count(*) filter (status = 'ok'), "
+            "count(*) filter (status = 'partial'), count(*) filter (status = 'failed') "
+            "from documents group by 1, 2 order by 1, 2"
         ).fetchall()
         failures = con.execute(
             "select source_path, status, error from documents where status <> 'ok' order by source_path"
@@ -235,7 +204,7 @@ def status(out: Path) -> dict[str, Any]:
             "legal_refs": one("select count(*) from legal_refs")[0],
             "targets": one("select count(*) from targets")[0],
             "extractor_versions": versions,
-            "provinces": [{"province": p, "documents": n, "tasks": t} for p, n, t in provinces],
+            "provinces": [dict(zip(PROVINCE_COLUMNS, row, strict=True)) for row in provinces],
             "failures": [{"source_path": s, "status": st, "error": e} for s, st, e in failures],
             "last_extracted_at": str(last) if last else None,
         }

@@ -3,7 +3,8 @@
 Same measures as the reference judge (``shared/eval/score.py``; a test checks the two
 agree whenever that file is present): row precision/recall after an order-preserving
 alignment, exact cell accuracy (whitespace-normalised), lenient cell accuracy (all
-whitespace and case ignored), per-field accuracy and legal-reference precision/recall/F1.
+whitespace and case ignored), per-field accuracy and legal-reference precision/recall/F1. With ``details``, every
+differing cell is listed whole (``misses``, with ``differs_at``, its first differing character).
 Gold format: ``tests/fixtures/GOLD_FORMAT.md``.
 """
 
@@ -79,12 +80,31 @@ def align(gold: list[dict], got: list[dict]) -> list[tuple[int, int, float]]:
     return pairs[::-1]
 
 
+def differs_at(a: str, b: str) -> int:
+    """The 0-based position of the first character where ``a`` and ``b`` differ (the shorter's
+    length when one begins the other)."""
+    n = min(len(a), len(b))
+    return next((i for i in range(n) if a[i] != b[i]), n)
+
+
+def excerpt(text: str, at: int, width: int = 160, before: int = 50) -> str:
+    """``text`` whole when it is short, else a window from ``before`` characters ahead of ``at``,
+    with ``…`` where it is cut: two texts cut around their first difference never look the same."""
+    if len(text) <= width:
+        return text
+    start = max(0, min(at - before, len(text) - width))
+    return ("…" if start else "") + text[start : start + width] + ("…" if start + width < len(text) else "")
+
+
 def ref_key(doc_type, number) -> tuple[str, str]:
     return (lenient(doc_type), lenient(number))
 
 
-def score(gold_path: Path, pdf: Path, out: Path) -> dict:
-    """The judge's report; raises :class:`ScoringError` when the PDF was not ingested into ``out``."""
+def score(gold_path: Path, pdf: Path, out: Path, details: bool = False) -> dict:
+    """The judge's report; raises :class:`ScoringError` when the PDF was not ingested into ``out``.
+
+    ``details``: also ``misses``, every differing cell with its texts whole and ``differs_at``
+    (the judge's own ``first_misses`` cuts texts at 160 characters)."""
     import duckdb  # here: the CLI imports this module for ScoringError and must start fast
 
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -112,14 +132,18 @@ def score(gold_path: Path, pdf: Path, out: Path) -> dict:
     exact = {f: 0 for f in present}
     loose = {f: 0 for f in present}
     misses: list[dict] = []
+    first: list[dict] = []
     for gi, ei, _ in pairs:
         g, e = rows[gi], got[ei]
         for f in present:
             want, have = g.get(f), e.get(FIELDS[f])
             if norm(want) == norm(have):
                 exact[f] += 1
-            elif len(misses) < 40:
-                misses.append({"row_no": g["row_no"], "field": f, "want": norm(want)[:160], "got": norm(have)[:160]})
+            else:
+                w, h = norm(want), norm(have)
+                misses.append({"row_no": g["row_no"], "field": f, "differs_at": differs_at(w, h), "want": w, "got": h})
+                if len(first) < 40:  # the reference judge's list: texts cut at 160 characters
+                    first.append({"row_no": g["row_no"], "field": f, "want": w[:160], "got": h[:160]})
             if lenient(want) == lenient(have):
                 loose[f] += 1
     cells = len(rows) * len(present)
@@ -139,7 +163,7 @@ def score(gold_path: Path, pdf: Path, out: Path) -> dict:
     rp = hit / len(got_refs) if got_refs else 0.0
     rr = hit / len(gold_refs) if gold_refs else 1.0
 
-    return {
+    report = {
         "gold": gold_path.name,
         "pdf": pdf.name,
         "status": status,
@@ -158,5 +182,8 @@ def score(gold_path: Path, pdf: Path, out: Path) -> dict:
         "refs_f1": round(2 * rp * rr / (rp + rr), 4) if rp + rr else 0.0,
         "refs_missed": sorted(" ".join(k) for k in gold_refs - got_refs)[:20],
         "refs_extra": sorted(" ".join(k) for k in got_refs - gold_refs)[:20],
-        "first_misses": misses,
+        "first_misses": first,
     }
+    if details:
+        report["misses"] = misses
+    return report

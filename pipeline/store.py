@@ -46,6 +46,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from extractors.settings import ExtractSettings
 from normalizers.text import nfc
 from pipeline import views
 from pipeline.faults import checkpoint
@@ -103,6 +104,8 @@ class Entry:
     status: str
     extractor_version: str
     seq: int = 0  # the journal line that last changed it
+    settings: str | None = None  # ExtractSettings.fingerprint() of the extraction (None: before it was kept)
+    limits: str | None = None  # ExtractSettings.limits_fingerprint()
 
     def record(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if k != "seq"}
@@ -293,8 +296,9 @@ class Writer:
 
     # documents
 
-    def put(self, result: DocResult, path: str) -> list[str]:
-        """Commit one extracted document found at ``path``; returns the doc_ids it superseded."""
+    def put(self, result: DocResult, path: str, settings: ExtractSettings | None = None) -> list[str]:
+        """Commit one extracted document found at ``path``; returns the doc_ids it superseded.
+        ``settings``: those of its extraction (kept to tell a settings change); None keeps the old ones."""
         old = self.state.docs.get(result.doc_id)
         paths = _union(old.paths if old else [], [path])
         token = _token()
@@ -309,6 +313,10 @@ class Writer:
         )
         checkpoint("after-document")
         entry = Entry(result.doc_id, files, paths, result.document.sha256, str(doc.status), str(doc.extractor_version))
+        if settings is not None:
+            entry.settings, entry.limits = settings.fingerprint(), settings.limits_fingerprint()
+        elif old is not None:
+            entry.settings, entry.limits = old.settings, old.limits
         return self._commit(entry, path, old)
 
     def claim(self, doc_id: str, path: str) -> list[str]:

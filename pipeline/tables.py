@@ -97,18 +97,18 @@ class Document:
     doc_id: str  # first 16 hex digits of sha256
     sha256: str  # of the file's bytes
     source_path: str  # absolute path of the file (NFC; bytes that are not UTF-8 shown as \xNN)
-    file_name: str
-    pages: int | None = None
+    file_name: str  # the file's name, without its folder
+    pages: int | None = None  # page count (null: the file could not be opened)
     province: str | None = None  # issuing province, as printed
     province_slug: str | None = "unknown"  # partition key
     agency: str | None = None  # issuing agency
-    plan_year: int | None = None
-    title: str | None = None
+    plan_year: int | None = None  # the year the plan is for: 2023
+    title: str | None = None  # the plan's title (trích yếu) as printed, lines joined
     doc_type: str | None = None  # "Kế hoạch", …
     number: str | None = None  # the plan's own number, "125/KH-STP"
     place_date: str | None = None  # "Sơn La, ngày … tháng … năm …"
-    signer: str | None = None
-    signer_title: str | None = None
+    signer: str | None = None  # who signed: "Nguyễn Văn A"
+    signer_title: str | None = None  # the signer's position: "GIÁM ĐỐC", "KT. GIÁM ĐỐC PHÓ GIÁM ĐỐC"
     issuer_lines: list[str] = dataclasses.field(default_factory=list)  # the letterhead's left lines, as printed
     parent_agency: str | None = None  # the letterhead line above the issuer, as printed: "UBND TỈNH SƠN LA"
     date: date | None = None  # date of issue, when printed (or stamped by the e-signature) in full
@@ -118,14 +118,14 @@ class Document:
     status: Status = Status.FAILED
     error: str | None = None  # what went wrong and what to do; null when ok
     engine: str | None = None  # table engine: pdfplumber, camelot, docx…
-    extractor_version: str | None = None
+    extractor_version: str | None = None  # kehoach's extractor version that produced the rows
     extracted_at: datetime | None = None  # UTC
     seconds: float | None = None  # extraction time
-    n_tasks: int | None = 0
+    n_tasks: int | None = 0  # rows in tasks
     table_pages: list[int] = dataclasses.field(default_factory=list)  # pages the task table is printed on
     cross_checked_pages: list[int] = dataclasses.field(default_factory=list)  # re-read with camelot
     columns: list[str] = dataclasses.field(default_factory=list)  # the task table's header labels
-    unit_dictionary_version: str | None = None
+    unit_dictionary_version: str | None = None  # version of the unit dictionary task_units was matched with
     province_2025: str | None = None  # the province it belongs to since the 1/7/2025 merger
     text_encoding: str | None = None  # unicode, or the legacy encoding converted (tcvn3, vni)
     ocr_pages: list[int] = dataclasses.field(default_factory=list)  # pages read from their image with Tesseract
@@ -134,8 +134,10 @@ class Document:
     # paths", "text layer not plausible Vietnamese (…)", …), the turn undone (0/90/180/270, degrees
     # counter-clockwise), the skew undone (degrees) and the mean word confidence (0-100)
     ocr_reasons: list[str] = dataclasses.field(default_factory=list)
+    # per OCR page: the turn undone (0/90/180/270, degrees counter-clockwise)
     ocr_rotations: list[int] = dataclasses.field(default_factory=list)
-    ocr_skews: list[float] = dataclasses.field(default_factory=list)
+    ocr_skews: list[float] = dataclasses.field(default_factory=list)  # per OCR page: the skew undone (degrees)
+    # per OCR page: the mean word confidence (0-100)
     ocr_page_confidences: list[float | None] = dataclasses.field(default_factory=list)
     quality: dict[str, float] | None = None  # flag code -> rows flagged; flagged_rows, flagged_share (0-1)
     source_paths: list[str] = dataclasses.field(default_factory=list)  # every path with these bytes (absolute)
@@ -148,22 +150,22 @@ class Task:
     table: ClassVar[str] = "tasks"
     key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no")
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     row_no: int  # from 1, in reading order
     section_code: str | None = None  # "I", "II"…
-    section_title: str | None = None
-    group_title: str | None = None
+    section_title: str | None = None  # the section row's title: "CẢI CÁCH THỂ CHẾ"
+    group_title: str | None = None  # a sub-heading row inside the section, else null
     tt: str | None = None  # the row's number as printed
-    objective: str | None = None
-    task: str | None = None
-    activity: str | None = None
+    objective: str | None = None  # mục tiêu; null when the layout has no such column
+    task: str | None = None  # nhiệm vụ / nội dung
+    activity: str | None = None  # hoạt động; null when no such column
     output: str | None = None  # sản phẩm
     lead_text: str | None = None  # chủ trì, as printed
     partner_text: str | None = None  # phối hợp, as printed
-    deadline_text: str | None = None
-    budget_text: str | None = None
-    page_start: int | None = None
-    page_end: int | None = None
+    deadline_text: str | None = None  # thời hạn, as printed (parsed in task_deadlines)
+    budget_text: str | None = None  # kinh phí; null when no such column
+    page_start: int | None = None  # first page the row is printed on, from 1
+    page_end: int | None = None  # last page (> page_start: the row continues over a page break)
     extra: dict[str, str] | None = None  # columns the contract has no name for: header label -> text
     ocr_confidence: float | None = None  # OCR pages: mean word confidence of the row's cells
     flags: list[str] = dataclasses.field(default_factory=list)  # quality codes (pipeline.quality.CODES)
@@ -196,16 +198,16 @@ class TaskCell:
     table: ClassVar[str] = "task_cells"
     key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "field", "fragment")
 
-    doc_id: str
-    row_no: int
+    doc_id: str  # -> documents.doc_id
+    row_no: int  # -> tasks.row_no
     field: str  # tasks column, or "extra:<label>"
     fragment: int  # from 0, one per page the cell is printed on
-    page: int
-    x0: Float32
-    top: Float32
-    x1: Float32
-    bottom: Float32
-    text: str
+    page: int  # page of the fragment, from 1
+    x0: Float32  # left edge, PDF points from the page's left
+    top: Float32  # top edge, points from the page's top
+    x1: Float32  # right edge
+    bottom: Float32  # bottom edge
+    text: str  # the fragment's text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,15 +217,15 @@ class LegalRef:
     table: ClassVar[str] = "legal_refs"
     key: ClassVar[tuple[str, ...]] = ()  # no natural key: a cell may cite (or state) the same thing twice
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     row_no: int | None  # null: cited in the body, outside the task table
     field: str | None  # tasks column the citation is in; null for the body
-    doc_type: str | None
-    number: str | None
-    code: str | None
-    issuer: str | None
-    year: int | None
-    issued_date: date | None
+    doc_type: str | None  # "Nghị định", "Quyết định", "Kế hoạch"…
+    number: str | None  # as printed without inner spaces: "107/2020/NĐ-CP"
+    code: str | None  # the number's kind and issuer code: "NĐ-CP"
+    issuer: str | None  # who issued it: "Chính phủ", "UBND tỉnh"
+    year: int | None  # year of issue
+    issued_date: date | None  # date of issue, when printed
     raw: str  # as printed
 
 
@@ -234,8 +236,8 @@ class TaskUnit:
     table: ClassVar[str] = "task_units"
     key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "role", "position")
 
-    doc_id: str
-    row_no: int
+    doc_id: str  # -> documents.doc_id
+    row_no: int  # -> tasks.row_no
     role: Role
     position: int  # order of the unit in its cell, from 1
     unit_raw: str  # exactly as printed: a slice of the cell ("CNTT& TT" stays), role phrase cut off
@@ -255,12 +257,12 @@ class TaskDeadline:
     table: ClassVar[str] = "task_deadlines"
     key: ClassVar[tuple[str, ...]] = ("doc_id", "row_no", "position")
 
-    doc_id: str
-    row_no: int
+    doc_id: str  # -> documents.doc_id
+    row_no: int  # -> tasks.row_no
     position: int  # order in the cell, from 1
     kind: DeadlineKind
-    start_date: date | None
-    end_date: date | None
+    start_date: date | None  # first day of the period meant (null: none stated)
+    end_date: date | None  # last day: the due date
     recurrence: str | None  # "quarterly,yearly", "2/year", "periodic"
     text: str  # the clause, as printed
     phrase: str | None  # the words that fix the time
@@ -275,13 +277,13 @@ class Target:
     table: ClassVar[str] = "targets"
     key: ClassVar[tuple[str, ...]] = ()  # no natural key: a cell may cite (or state) the same thing twice
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     row_no: int | None  # null: stated in the body's "Chỉ tiêu"/"Mục tiêu" parts
     field: str | None  # tasks column it is stated in; null for the body
-    percent: float | None
+    percent: float | None  # the percentage: 100.0
     comparator: str | None  # = >= > <= <
-    subject: str | None
-    subject_head: str | None
+    subject: str | None  # what the percentage is of, as printed
+    subject_head: str | None  # the subject's head words, for grouping
     scope: str | None  # "Cấp tỉnh", "cấp xã"
     section: str | None  # body: the headings above it; cells: the task's section title
     raw: str  # as printed
@@ -294,12 +296,12 @@ class DocTable:
 
     table: ClassVar[str] = "doc_tables"
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     table_no: int  # from 1, in reading order
     pages: list[int]  # pages it is printed on
     labels: list[str]  # its first row's texts (the header, when it has one)
-    n_rows: int
-    n_cols: int
+    n_rows: int  # rows of the grid
+    n_cols: int  # columns of the grid
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -308,18 +310,18 @@ class DocTableCell:
 
     table: ClassVar[str] = "doc_table_cells"
 
-    doc_id: str
-    table_no: int
+    doc_id: str  # -> documents.doc_id
+    table_no: int  # -> doc_tables.table_no
     row_no: int  # from 0 (the first row, usually the header), counted across pages
     col_no: int  # from 0
-    rowspan: int
-    colspan: int
+    rowspan: int  # rows the cell spans (merged cells)
+    colspan: int  # columns the cell spans
     text: str  # as printed, lines joined as in task cells
-    page: int
-    x0: Float32
-    top: Float32
-    x1: Float32
-    bottom: Float32
+    page: int  # page, from 1
+    x0: Float32  # left edge, PDF points from the page's left
+    top: Float32  # top edge, points from the page's top
+    x1: Float32  # right edge
+    bottom: Float32  # bottom edge
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -328,15 +330,15 @@ class BodyBlock:
 
     table: ClassVar[str] = "body_blocks"
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     block_no: int  # from 1, in reading order
     kind: str  # heading | paragraph | bullet | item
     level: int  # headings: 1 roman ("II."), 2 arabic ("2."), 3 "2.1."/"a)"; others: the heading's + 1
     marker: str | None  # "II", "2", "2.1", "a", "-", "+"
     heading_path: list[str]  # the headings above it, outermost first
     text: str  # lines joined as in cells
-    page_start: int
-    page_end: int
+    page_start: int  # first page, from 1
+    page_end: int  # last page
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,11 +347,11 @@ class ReportSchedule:
 
     table: ClassVar[str] = "report_schedule"
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     report_no: int  # from 1
     report: str  # "Báo cáo Quý I/2023"
     period_start: date | None  # the data period ("thời gian chốt số liệu từ ngày … đến ngày …")
-    period_end: date | None
+    period_end: date | None  # the data period's last day
     due_date: date | None  # "trước ngày …" when a date is printed
     recipient: str | None  # who receives it ("Văn phòng")
     raw: str  # as printed
@@ -361,10 +363,10 @@ class BodyLine:
 
     table: ClassVar[str] = "body_lines"
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     line_no: int  # from 1
-    page: int
-    text: str
+    page: int  # page, from 1
+    text: str  # the line's text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -380,17 +382,17 @@ class Correction:
     correction_id: str  # time-ordered unique id, also the log file's name
     doc_id: str  # the document it was made on
     sha256: str  # that document's file
-    file_name: str | None
-    source_path: str | None
+    file_name: str | None  # the document's file name when the correction was made
+    source_path: str | None  # its path then
     action: CorrectionAction
     row_no: int | None  # null for a document fact
     tt: str | None  # the row's number as printed when the correction was made
     field: str | None  # tasks column (set) or documents column (fact); null for not_a_task / verified
     old_value: str | None  # the extracted value it replaces (verified / not_a_task: the row's task text)
-    new_value: str | None
-    author: str | None
+    new_value: str | None  # the corrected value (set, fact); null for not_a_task / verified
+    author: str | None  # who corrected (default: the OS user)
     created_at: datetime | None  # UTC
-    note: str | None
+    note: str | None  # why, or the source of the correct value
     state: CorrectionState = CorrectionState.CONFLICT
     current_value: str | None = None  # the extractor's value at the last extraction (differs in a conflict)
 
@@ -401,7 +403,7 @@ class DocSignature:
 
     table: ClassVar[str] = "doc_signatures"
 
-    doc_id: str
+    doc_id: str  # -> documents.doc_id
     sig_no: int  # from 1, in file order
     field: str | None  # the signature field's name
     signer: str | None  # certificate subject's common name: a person or a body

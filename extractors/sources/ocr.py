@@ -39,18 +39,35 @@ LOW_CONFIDENCE = 60.0  # a cell whose words average less is read again from its 
 _PUA = range(0xE000, 0xF900)
 
 
-@functools.lru_cache(maxsize=1)
-def ocr_available(lang: str = "vie") -> bool:
+INSTALL_HINT = (
+    "install tesseract-ocr and tesseract-ocr-vie (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-vie)"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def ocr_missing(lang: str = "vie") -> str | None:
+    """What is missing to OCR ``lang`` on this machine, as a message with how to install it; None
+    when Tesseract can run (the ``tesserocr`` binding with the language's data, or the ``tesseract``
+    program that lists the language)."""
     if engine(lang).backend == "tesserocr":
-        return True
+        return None
     exe = shutil.which("tesseract")
     if not exe:
-        return False
+        return f"the tesseract program is not installed (not found on PATH): {INSTALL_HINT}"
     try:
         langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return lang in langs.split()
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{exe} does not run ({exc}): reinstall it; {INSTALL_HINT}"
+    if lang not in langs.split():
+        return (
+            f"Tesseract ({exe}) is installed but has no {lang!r} language data ({lang}.traineddata): install "
+            f"tesseract-ocr-{lang}, or point TESSDATA_PREFIX at a folder holding {lang}.traineddata"
+        )
+    return None
+
+
+def ocr_available(lang: str = "vie") -> bool:
+    return ocr_missing(lang) is None
 
 
 def unusable_text(chars: list[dict]) -> str | None:
