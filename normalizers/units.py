@@ -318,13 +318,14 @@ def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh").
     """
-    out = []
+    out: list[tuple[int, int]] = []
     for m in re.finditer(r"\s+và\s+", text[start:end]):
         right = text[start + m.end() : end]
         unit_follows = right[:1].isupper() and (_own_head(right) or _known_prefix_end(right) > 0)
         if not (right.startswith("các ") or unit_follows):  # "… và VPUBND tỉnh": a known name is a unit too
             continue
-        piece_start = start + max(text.rfind(",", start, start + m.start()) + 1 - start, 0)
+        # the unit this "và" may sit inside starts after the last comma or the last cut, whichever is later
+        piece_start = max(text.rfind(",", start, start + m.start()) + 1, start, out[-1][1] if out else start)
         trimmed = _trim(text, piece_start, end)
         if trimmed and _known_prefix_end(text[trimmed[0] : end]) > start + m.start() - trimmed[0]:
             continue
