@@ -409,7 +409,7 @@ def canonicalize(name: str, ctx: UnitContext | None = None) -> tuple[str, str]:
     official = agency_names().get(_nkey(cleaned))
     if official:
         return official, "alias"
-    canonical = agency_names().get(_nkey(expanded)) or expanded[:1].upper() + expanded[1:]
+    canonical = agency_names().get(_nkey(expanded)) or _AMP.sub("&", expanded[:1].upper() + expanded[1:])
     if expanded != cleaned:
         own = any(t.rstrip(",.;:") in ctx.abbreviations for t in cleaned.split())
         return canonical, "document" if own else "abbreviation"
