@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extractors.celltext import join_lines
 from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header, resolve_duplicates
-from extractors.headings import GROUP_NUMBER, is_roman, roman_code, section_heading
+from extractors.headings import GROUP_NUMBER, is_roman, next_section, roman_code, section_heading
 from extractors.model import (
     Fragment,
     GridCell,
@@ -141,15 +141,14 @@ def _map_by_position(table: PageTable, layout: _Columns) -> _Columns | None:
     return _Columns(fields, labels, [(table.col_edges[c], table.col_edges[c + 1]) for c in range(table.n_cols)])
 
 
-def _ocr_numeral(tt: str, rest: list[GridCell], n_cols: int) -> str:
+def _ocr_numeral(tt: str, rest: list[GridCell], n_cols: int, previous: str | None) -> str:
     """An OCR'd TT cell: a section's numeral when the rest of the row is a capitalised title reaching
-    the last column (strokes read as digits: "1" is "I" there), else its OCR noise folded."""
+    the last column (strokes read as digits: "1" is "I" there; strokes OCR cannot read, "H" or "Hìi",
+    are the numeral after ``previous``, the section before), else its OCR noise folded."""
     last = rest[-1] if rest else None
     title = _cell_text(last) if last is not None else ""
-    if last is not None and last.col + last.colspan == n_cols and title.isupper():
-        numeral = section_numeral(tt)
-        if numeral:
-            return numeral
+    if last is not None and last.col + last.colspan == n_cols and title.isupper() and len(title) > 3:
+        return section_numeral(tt) or next_section(previous)
     return fuzzy_label(tt)
 
 
@@ -275,7 +274,7 @@ class Assembler:
             return None
         tt, rest = _cell_text(own[0]), own[1:]
         if own[0].confidence is not None:  # read by OCR: "II" may come out "Il", "H", "IH" or "11"
-            tt = _ocr_numeral(tt, rest, table.n_cols)
+            tt = _ocr_numeral(tt, rest, table.n_cols, self.section_code)
         if is_roman(tt):  # "I │ CẢI CÁCH THỂ CHẾ", "I │ CH.VT │ VĂN THƯ, LƯU TRỮ": the title is the widest text
             title = max((_cell_text(c) for c in rest), key=len, default="")
             return roman_code(tt), title

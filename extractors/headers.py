@@ -101,8 +101,8 @@ _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,2}|[a-z])\s*\)?$", re.IGNORECASE)
 def is_column_number_row(labels: list[str]) -> bool:
     """The "(1) (2) (3) ..." row some layouts print under the header.
 
-    OCR misreads some of those numbers ("q)", "@)", "Œ7)"): most cells matching, and all of
-    them short tokens in parentheses, is enough.
+    OCR misreads some of those numbers ("q)", "@)", "Œ7)", "(4"): most cells matching, and all of
+    them short tokens with a parenthesis (one may be lost: "(4"), is enough.
     """
     filled = [lab.strip() for lab in labels if lab.strip()]
     if len(filled) < max(3, len(labels) // 2):
@@ -110,5 +110,5 @@ def is_column_number_row(labels: list[str]) -> bool:
     exact = sum(1 for x in filled if _COLUMN_NUMBER.match(x))
     if exact == len(filled):
         return True
-    shaped = all(len(x) <= 4 and x.endswith(")") for x in filled)
+    shaped = all(len(x) <= 4 and ("(" in x or ")" in x) for x in filled)
     return shaped and exact >= 0.6 * len(filled)

@@ -28,6 +28,33 @@ def roman_code(text: str) -> str:
     return _PART.sub("", text.strip()).rstrip(".")
 
 
+_ROMAN_VALUES = (("L", 50), ("XL", 40), ("X", 10), ("IX", 9), ("V", 5), ("IV", 4), ("I", 1))
+
+
+def roman_value(code: str) -> int | None:
+    """``"XIV"`` -> 14; None for what is not a roman numeral."""
+    if not code or not ROMAN_ONLY.match(code):
+        return None
+    total, rest = 0, code.rstrip(".")
+    for letters, value in _ROMAN_VALUES:
+        while rest.startswith(letters):
+            total, rest = total + value, rest[len(letters) :]
+    return total if not rest else None
+
+
+def to_roman(n: int) -> str:
+    out = ""
+    for letters, value in _ROMAN_VALUES:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def next_section(code: str | None) -> str:
+    """The numeral after ``code`` ("I" when none): sections follow each other in order."""
+    return to_roman((roman_value(code) or 0) + 1 if code else 1)
+
+
 def section_heading(text: str) -> tuple[str | None, str]:
     """A heading row's text as ``(section code, title)``; the code is None for a group heading."""
     m = ROMAN_TITLE.match(_PART.sub("", text))

@@ -168,3 +168,15 @@ def test_camelot_second_opinion_recovers_a_page_the_primary_missed():
         join_lines(r.cells["task"].lines) for r in complete
     ]
     assert fixed_raw.pages[11].tables and not raw.pages[11].tables  # a new reading, the old one untouched
+
+
+def test_an_unreadable_ocr_numeral_of_a_section_row_is_the_next_section():
+    from extractors.assemble import _ocr_numeral
+    from extractors.model import GridCell
+
+    code = GridCell(0, 1, 1, 1, (40, 0, 90, 20), ["cC.TC"], 80.0)
+    title = GridCell(0, 2, 1, 3, (90, 0, 400, 20), ["CẢI CÁCH THỂ CHẾ"], 80.0)
+    assert _ocr_numeral("H", [code, title], 5, "I") == "II"  # two strokes joined: unreadable, so after I
+    assert _ocr_numeral("11", [code, title], 5, "IV") == "II"  # strokes read as digits say which
+    data = GridCell(0, 4, 1, 1, (300, 0, 400, 20), ["Quý IV/2024"], 80.0)
+    assert _ocr_numeral("H", [code, data], 5, "I") != "II"  # not a section row: no numeral made up

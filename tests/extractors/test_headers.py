@@ -50,3 +50,5 @@ def test_column_number_row_misread_by_ocr():
 
     assert is_column_number_row(["q)", "(2)", "@)", "4)", "®)", "(6)", "Œ7)", "(8)"])
     assert not is_column_number_row(["1", "Rà soát văn bản", "Quý IV/2024", "Văn phòng"])
+    assert is_column_number_row(["q)", "(2)", "@)", "(4", "G)"])  # a parenthesis lost
+    assert not is_column_number_row(["q)", "(2)", "Rà soát", "(4", "G)"])
