@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.ocr_words import fix_marks
+
 # confusable classes seen on binarised scans: I/l/1/|/H/! for "I", O/0/o for "O"
 _ROMAN_CONFUSABLE = str.maketrans({"l": "I", "1": "I", "|": "I", "!": "I", "í": "I", "ì": "I", "H": "II", "U": "II"})
 _ROMAN = re.compile(r"^(?=[IVXLC])C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
@@ -46,7 +48,9 @@ _ARABIC_QUARTER = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 def fix_ocr_line(line: str) -> str:
     """Corrections that are certain in an OCR'd line of an administrative plan: a quarter is written
     in roman numerals, so "Quý IH/2022" is "Quý III/2022" and "Quý 1/2022" is "Quý I/2022"; Vietnamese
-    has no eth and never two Đ in a row ("QĐÐ-UBND" is "QĐ-UBND")."""
+    has no eth and never two Đ in a row ("QĐÐ-UBND" is "QĐ-UBND"); a syllable whose tone or vowel mark
+    was misread, when its neighbours say so (:func:`extractors.ocr_words.fix_marks`: "Trung tầm" is
+    "Trung tâm")."""
     line = re.sub("Đ{2,}", "Đ", line.replace("Ð", "Đ").replace("ð", "đ"))
 
     def quarter(m: re.Match[str]) -> str:
@@ -56,7 +60,17 @@ def fix_ocr_line(line: str) -> str:
             return m.group(0)
         return f"{m.group(1)}{m.group(2)}{roman}"
 
-    return _QUARTER.sub(quarter, line)
+    return fix_marks(_QUARTER.sub(quarter, line))
+
+
+def fix_ocr_lines(lines: list[str]) -> list[str]:
+    """:func:`fix_ocr_line` on a cell's lines, with a word the line before ends in as context: a narrow
+    column wraps "Quý" and "IH/2022" onto two lines."""
+    out: list[str] = []
+    for line in lines:
+        context = out[-1].rsplit(" ", 1)[-1] + " " if out else ""
+        out.append(fix_ocr_line(context + line)[len(context) :] if context.strip() else fix_ocr_line(line))
+    return out
 
 
 def section_numeral(text: str) -> str | None:

@@ -22,7 +22,7 @@ from pdfplumber.utils import cluster_objects, extract_text
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
 from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
-from extractors.ocr_text import fix_ocr_line
+from extractors.ocr_text import fix_ocr_line, fix_ocr_lines
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.annotations import add_annotation_lines
@@ -145,7 +145,7 @@ def _fix_ocr_cells(page: RawPage) -> None:
     """OCR'd text with the misreadings that are certain corrected ("Quý IH/2022", "QĐÐ-UBND")."""
     for table in page.tables:
         for cell in table.cells:
-            cell.lines = [fix_ocr_line(line) for line in cell.lines]
+            cell.lines = fix_ocr_lines(cell.lines)
     for line in page.lines:
         line.text = fix_ocr_line(line.text)
 
