@@ -27,6 +27,10 @@ known plan. Each code says what to look at:
 ``text_outside_cells``
     Printed text lies inside the task table's box but in no cell: a value may be missing from the
     row (a cell border not drawn, text overflowing its cell). Look at the row's box on the page.
+``merge_possible``
+    In a table printed without ruling lines, a value cell of this row is empty under a filled one
+    in the same column: a merged cell printed once at its top looks exactly so. Check whether the
+    value above covers this row too (kehoach never fills an empty cell by guess).
 ``long_cell``
     A cell is far longer than its column's median (:data:`LONG_CELL_FACTOR` times, and over
     :data:`LONG_CELL_MIN_CHARS` characters): often two cells or rows read as one. Check where the
@@ -64,6 +68,7 @@ WEIGHTS: dict[str, int] = {
     "empty_required": 3,
     "long_cell": 2,
     "merge_inferred": 2,
+    "merge_possible": 2,
     "mapped_by_position": 1,
 }
 CODES: tuple[str, ...] = tuple(WEIGHTS)
@@ -107,6 +112,8 @@ def row_flags(ex: Extraction) -> list[list[str]]:
         flags[i].add("text_outside_cells")
     for i in long_cells(rows):
         flags[i].add("long_cell")
+    for i in possible_merges(ex):
+        flags[i].add("merge_possible")
     return [[code for code in CODES if code in f] for f in flags]
 
 
@@ -184,6 +191,35 @@ def merges_inferred(rows: Sequence[TaskRow]) -> list[int]:
                 out.append(i)
                 break
     return out
+
+
+#: value columns an unruled table may merge without a trace (the objective is filled down already)
+MERGEABLE = ("task", "activity", "output", "lead", "partner", "deadline", "budget")
+
+
+def possible_merges(ex: Extraction) -> list[int]:
+    """Rows on pages read without ruling lines with an empty value cell in a run of empty cells under
+    a filled one of the same section (the merged value printed once, at the top of its rows)."""
+    unruled = {p.number for p in ex.raw.pages if p.tables and all(t.kind == "borderless" for t in p.tables)}
+    out = []
+    open_above: set[str] = set()  # columns whose last cell in this section was filled, or empty under one
+    for i, row in enumerate(ex.rows):
+        if i and row.section_code != ex.rows[i - 1].section_code:
+            open_above = set()
+        empty = {name for name in MERGEABLE if name in open_above and not _filled_in(row, name)}
+        if empty and row.pages & unruled:
+            out.append(i)
+        open_above = empty | {name for name in MERGEABLE if _filled_in(row, name)}
+    return out
+
+
+def _filled_in(row: TaskRow, name: str) -> bool:
+    cell = row.cells.get(name)
+    return cell is not None and _filled(cell)
+
+
+def _filled(cell: LogicalCell) -> bool:
+    return bool(join_lines(cell.lines).strip())
 
 
 def rows_with_text_outside_cells(ex: Extraction) -> list[int]:
