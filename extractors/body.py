@@ -30,7 +30,10 @@ from normalizers.text import fold
 _ROMAN = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)-]\s+\S")
 _DECIMAL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+\S")
 _ARABIC = re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s+\S")
-_LETTER = re.compile(r"^(?P<num>[a-zđ])\s*\)\s+\S")
+_LETTER = re.compile(r"^(?P<num>[a-zđ])\s*[).]\s+\S")
+#: a roman numeral as OCR misreads it ("III." -> "HH.", "II." -> "lI."), before a heading in capitals
+_ROMAN_OCR = re.compile(r"^(?P<num>[IVXHl]{1,5})\s*(?P<sep>[.:]?)\s+(?P<rest>\S.*)$", re.DOTALL)
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 _BULLET = re.compile(r"^[-+•–]\s*\S")
 _INDENT = 8.0  # points past the page's left margin: a paragraph's first line
 _SHORT_HEADING = 22  # words: a longer marked block is an item, not a heading
@@ -56,13 +59,15 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
     ("giai phap thuc hien", "activity"),
     ("bien phap khac phuc", "activity"),
     ("giai phap", "activity"),
+    ("noi dung", "task"),  # "- Nội dung: …" under a task: more of its text
     ("ket qua", "output"),
     ("san pham", "output"),
     ("nguyen nhan", "cause"),
 )
 #: "Giao X chủ trì …" at a sentence's start ("chuyển giao" is another word)
 _LEAD_IN_TEXT = re.compile(
-    r"(?:^|[.;:]\s+|\n[-+•]?\s*)Giao\s+(?P<lead>[^;:.]+?)\s+(?:chủ trì|thực hiện|tham mưu|theo dõi|phụ trách)\b"
+    r"(?:^|[.;:]\s+|\n[-+•]?\s*)Giao\s+(?P<lead>[^;:.]+?)\s+(?:chủ động\s+)?"
+    r"(?:chủ trì|thực hiện|tham mưu|theo dõi|phụ trách)\b"
 )
 _PARTNER_IN_TEXT = re.compile(
     r"\bphối hợp (?:với|cùng)\s+(?P<partner>[^;:.]+?)"
@@ -119,12 +124,41 @@ def _marker(text: str) -> tuple[str, str | None, int]:
         m = pattern.match(text)
         if m:
             return kind, m.group("num"), level
+    m = _ROMAN_OCR.match(text)
+    if m and (set(m.group("num")) & set("Hl") or not m.group("sep")) and _caps(m.group("rest")):
+        return "roman", m.group("num"), 1  # renumbered from the heading before (body_blocks)
     m = _LETTER.match(text)
     if m:
         return "letter", m.group("num"), 3
     if _BULLET.match(text):
         return "bullet", text[0], 0
     return "", None, 0
+
+
+def _caps(text: str) -> bool:
+    """Printed in capitals: two letters at least, none lower case ("NỘI DUNG THỰC HIỆN:")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and not any(ch.islower() for ch in letters)
+
+
+def _caps_heading(lines: list[TextLine]) -> bool:
+    """A one-line heading in capitals after a marker ("IV. TỔ CHỨC THỰC HIỆN"): it ends where plain text starts."""
+    kind, _, _ = _marker(lines[0].text)
+    return kind in ("roman", "arabic") and _caps(_strip_marker(join_lines([ln.text for ln in lines])))
+
+
+def _right_margins(pages: list[RawPage]) -> dict[int, float]:
+    """Each page's right text edge: where the longest lines end."""
+    out = {}
+    for page in pages:
+        ends = sorted(ln.bbox[2] for ln in page.lines)
+        out[page.number] = ends[int(0.9 * (len(ends) - 1))] if ends else 0.0
+    return out
+
+
+def _wrapped(prev: TextLine, right: float) -> bool:
+    """The line was broken by the page's width, not by its writer: it runs to the right edge, no stop at its end."""
+    return prev.bbox[2] >= right - 12 and not prev.text.rstrip().endswith((".", ";", ":", "!", "?"))
 
 
 def _margins(pages: list[RawPage]) -> dict[int, float]:
@@ -155,21 +189,46 @@ def _is_doc_type(text: str) -> bool:
 def body_blocks(pages: list[RawPage]) -> list[BodyBlock]:
     """The body cut into headings, paragraphs, bullets and numbered items, in reading order."""
     margins = _margins(pages)
+    rights = _right_margins(pages)
     groups: list[list[TextLine]] = []
     whole = {p.number for p in pages if p.source == "docx"}  # a Word paragraph is one line: one block
     for ln in _body_lines(pages):
         kind, _, _ = _marker(ln.text)
         indented = ln.bbox[0] > margins.get(ln.page, 0.0) + _INDENT
         prev = groups[-1][-1] if groups else None
-        if prev is None or ln.page in whole or kind != "" or ln.bold != prev.bold or (indented and not ln.bold):
+        if (
+            kind == "bullet"
+            and prev is not None
+            and prev.page == ln.page
+            and not indented
+            and ln.bold == prev.bold
+            and _wrapped(prev, rights.get(ln.page, 0.0))
+        ):
+            kind = ""  # "… phối hợp với Phòng Kế hoạch\n- Tài chính …": a dash the line break put first
+        if (
+            prev is None
+            or ln.page in whole
+            or kind != ""
+            or ln.bold != prev.bold
+            or (indented and not ln.bold)
+            or (_caps_heading(groups[-1]) and not _caps(ln.text))
+            or _field_line(ln.text) is not None  # "Đơn vị thực hiện: …" printed without its dash
+        ):
             groups.append([ln])
         else:
             groups[-1].append(ln)
     blocks: list[BodyBlock] = []
     path: list[tuple[int, str]] = []
+    last_roman = 0
     for lines in groups:
         text = join_lines([ln.text for ln in lines])
         kind, marker, level = _marker(text)
+        if kind == "roman" and marker not in _ROMANS:  # misread by OCR: the numeral after the last one
+            marker = _ROMANS[min(last_roman, len(_ROMANS) - 1)]
+            m = _ROMAN_OCR.match(text)
+            text = f"{marker}. {m.group('rest') if m else text}"
+        if kind == "roman" and marker in _ROMANS:
+            last_roman = _ROMANS.index(marker) + 1
         bold = sum(ln.bold for ln in lines) * 2 > len(lines)
         short = len(text.split()) <= _SHORT_HEADING and not text.rstrip().endswith((".", ";"))
         parent = path[-1][0] if path else 0
@@ -213,7 +272,7 @@ def _field_line(text: str) -> tuple[str, str] | None:
     key = fold(label).strip()
     for words, name in FIELD_LABELS:
         if key == words or key.startswith(words + " "):
-            return name, value.strip()
+            return name, value.strip().rstrip(",;").strip()
     return None
 
 
@@ -230,15 +289,27 @@ def body_tasks(blocks: list[BodyBlock]) -> list[BodyTask]:
     sub: BodyBlock | None = None
     current: BodyTask | None = None
     open_field: str | None = None
+    paras: dict[int, list[BodyBlock]] = {}  # the paragraphs under a bare heading
+    headed: BodyTask | None = None  # the task a numbered heading made, until something fills it
+    headed_block: BodyBlock | None = None
+    bare: BodyBlock | None = None  # a heading with no item under it yet: a task itself if field lines follow
     for b in blocks:
         if b.kind == "heading":
+            bare = b if b.level >= 2 else None
             if b.level == 1:
                 top, area, sub, current = b, None, None, None
             elif b.level == 2:
                 area, sub, current = b, None, None
-            elif b.level >= 3 and top is not None and _is_task_section(top.text) and not _is_sub_heading(b):
+            elif (
+                b.level >= 3
+                and top is not None
+                and _is_task_section(top.text)
+                and not _is_sub_heading(b)
+                and not b.text.rstrip().endswith(":")  # "b. Rà soát theo chuyên đề:" introduces the items below
+            ):
                 current = _new_task(b, top, area, sub)  # "2.1. Việc tiếp nhận…": a numbered task
                 tasks.append(current)
+                headed, headed_block = current, b
             elif b.level >= 3:
                 sub, current = b, None
             open_field = None
@@ -251,6 +322,21 @@ def body_tasks(blocks: list[BodyBlock]) -> list[BodyTask]:
         ):
             continue
         found = _field_line(b.text)
+        if found and current is None and bare is not None:  # "3. Tiếp tục …" + a paragraph, then its fields
+            current = _new_task(bare, top, area, sub if sub is not bare else None)
+            current.tt = bare.marker or ""
+            for para in paras.get(bare.block_no, []):
+                current.task = "\n".join([current.task, para.text])
+                current.lines["task"].extend(para.lines)
+                current.pages.update(range(para.page_start, para.page_end + 1))
+            tasks.append(current)
+        if found and current is None:
+            continue  # a field line with no task above: never a task itself
+        if found and found[0] == "task" and current is not None:
+            current.task = "\n".join([current.task, found[1]])
+            current.lines["task"].extend(b.lines)
+            current.pages.update(range(b.page_start, b.page_end + 1))
+            continue
         if found and current is not None:
             name, value = found
             current.fields[name] = join_lines([current.fields[name], value]) if name in current.fields else value
@@ -267,9 +353,16 @@ def body_tasks(blocks: list[BodyBlock]) -> list[BodyTask]:
             current.pages.update(range(b.page_start, b.page_end + 1))
             continue
         if b.kind in ("bullet", "item"):
+            if headed is not None and current is headed and not headed.fields and "\n" not in headed.task:
+                tasks.remove(headed)  # "b. Rà soát theo chuyên đề" with items under it: their group, not a task
+                sub = headed_block
+            headed = None
             current = _new_task(b, top, area, sub)
             tasks.append(current)
             open_field = None
+            bare = None
+        elif b.kind == "paragraph" and bare is not None and current is None:
+            paras.setdefault(bare.block_no, []).append(b)
     for t in tasks:
         _fields_from_text(t)
     return tasks

@@ -179,3 +179,31 @@ ax.set_ylabel("số chỉ tiêu / targets")
 ax.set_title("Phân bố chỉ tiêu — target distribution")
 show(fig, "targets")
 targets.groupby(["province", "reform_area"]).percent.agg(["count", "median", "min"]).reset_index()
+
+# %% [markdown]
+# ## 6. Nhiệm vụ trong phụ lục và trong thân văn bản — Appendix and body tasks
+#
+# **VI.** Nhiệm vụ của bảng phụ lục (`source = 'appendix'`) và nhiệm vụ viết trong thân văn bản
+# (`v_body_tasks`, cả của kế hoạch có phụ lục). Kế hoạch không có bảng phụ lục có các nhiệm vụ
+# trong thân văn bản là dòng của `tasks` (`source = 'body'`); so sánh chỉ phụ lục:
+# `where source = 'appendix'`.
+#
+# **EN.** Tasks of the appendix table (`source = 'appendix'`) against the tasks written in the body
+# (`v_body_tasks`, also for plans with an appendix). In a plan without a task table the body tasks
+# are its `tasks` rows (`source = 'body'`); compare appendix tasks only with `where source = 'appendix'`.
+
+# %%
+con.sql(
+    """select province, sum(appendix_tasks) as appendix, sum(body_tasks) as body,
+              sum(body_tasks_in_tasks) as body_in_tasks, sum(body_with_lead) as body_with_lead,
+              sum(body_with_deadline) as body_with_deadline
+       from v_source_counts group by province order by province"""
+).df()
+
+# %%
+con.sql(
+    """select province, source, count(*) as tasks from v_tasks group by all
+       union all
+       select province, 'body (all)' as source, count(*) from v_body_tasks group by all
+       order by province, source"""
+).df()

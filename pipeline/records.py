@@ -37,6 +37,7 @@ from pipeline.tables import (
     Document,
     ExtractedTask,
     LegalRef,
+    ProseTask,
     ReportSchedule,
     Role,
     Status,
@@ -83,6 +84,7 @@ class TableRows:
     doc_table_cells: list[DocTableCell] = field(default_factory=list)
     body_blocks: list[BodyBlock] = field(default_factory=list)
     report_schedule: list[ReportSchedule] = field(default_factory=list)
+    body_tasks: list[ProseTask] = field(default_factory=list)
     body_lines: list[BodyLine] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     doc_signatures: list[DocSignature] = field(default_factory=list)
@@ -158,6 +160,7 @@ def table_rows(ctx: DocContext) -> TableRows:
         doc_table_cells=doc_table_cell_rows(ctx),
         body_blocks=body_block_rows(ctx),
         report_schedule=report_rows(ctx),
+        body_tasks=prose_task_rows(ctx),
         body_lines=body_line_rows(ctx),
         **normalized_rows(ctx),
         doc_signatures=signature_rows(ctx),
@@ -193,6 +196,37 @@ def body_block_rows(ctx: DocContext) -> list[BodyBlock]:
             page_end=b.page_end,
         )
         for b in blocks
+    ]
+
+
+def prose_task_rows(ctx: DocContext) -> list[ProseTask]:
+    """Rows of ``body_tasks``: :attr:`Extraction.body_tasks`, each tied to its ``tasks`` row when it is one."""
+    if ctx.extraction is None:
+        return []
+    ex = ctx.extraction
+    # a plan without a task table: its rows are its body tasks, in the same order
+    in_tasks = (
+        bool(ex.body_tasks) and all(row.source == "body" for row in ex.rows) and len(ex.rows) == len(ex.body_tasks)
+    )
+    return [
+        ProseTask(
+            doc_id=ctx.doc_id,
+            task_no=i,
+            row_no=i if in_tasks else None,
+            section_code=t.section_code,
+            section_title=t.section_title,
+            group_title=t.group_title,
+            tt=t.tt or None,
+            task=t.task,
+            activity=t.fields.get("activity"),
+            output=t.fields.get("output"),
+            lead_text=t.fields.get("lead"),
+            partner_text=t.fields.get("partner"),
+            deadline_text=t.fields.get("deadline"),
+            page_start=min(t.pages),
+            page_end=max(t.pages),
+        )
+        for i, t in enumerate(ex.body_tasks, start=1)
     ]
 
 

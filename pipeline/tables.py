@@ -358,6 +358,29 @@ class ReportSchedule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProseTask:
+    """``body_tasks``: every task written in the body's prose, whether or not the plan has a task table."""
+
+    table: ClassVar[str] = "body_tasks"
+
+    doc_id: str  # -> documents.doc_id
+    task_no: int  # from 1, in reading order
+    row_no: int | None  # -> tasks.row_no when it is also a row of ``tasks`` (a plan without a task table)
+    section_code: str | None  # the top heading's roman numeral
+    section_title: str | None  # the area heading ("Cải cách thể chế"), else the top heading
+    group_title: str | None  # the sub-heading it sits under ("Nhiệm vụ"), if any
+    tt: str | None  # its own number as printed ("2.1"); null for a bullet
+    task: str  # the item's text
+    activity: str | None  # "Giải pháp thực hiện: …", as printed
+    output: str | None  # "Kết quả/Sản phẩm: …", as printed
+    lead_text: str | None  # "Đơn vị thực hiện/chủ trì: …" or "Giao X chủ trì", as printed
+    partner_text: str | None  # "Đơn vị phối hợp: …" or "phối hợp với Y", as printed
+    deadline_text: str | None  # "Thời gian thực hiện/hoàn thành: …" or "trước ngày …", as printed
+    page_start: int  # first page, from 1
+    page_end: int  # last page
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BodyLine:
     """``body_lines``: the plan's lines outside tables, in reading order (what the body's normalizers read)."""
 
@@ -446,6 +469,7 @@ RECORDS: dict[str, type[Any]] = {
         DocTableCell,
         BodyBlock,
         ReportSchedule,
+        ProseTask,
         BodyLine,
         Correction,
         DocSignature,

@@ -31,6 +31,8 @@ from normalizers.text import DASH_CHARS
 
 VIEWS = (
     "v_tasks",
+    "v_body_tasks",
+    "v_source_counts",
     "v_section_mix",
     "v_unit_load",
     "v_deadline_calendar",
@@ -108,22 +110,43 @@ VIEW_SQL = {
                reform_area_code(t.section_title) AS area_code, reform_area(t.section_title) AS reform_area,
                t.*
         FROM tasks t JOIN documents d USING (doc_id)""",
+    # every task written in the body's prose, also of plans with a task table (whose ``tasks`` rows are
+    # the appendix only); ``in_tasks``: it is a row of ``tasks`` too (row_no), so of v_tasks
+    "v_body_tasks": """
+        SELECT d.province, d.province_2025, d.province_slug, d.agency, d.plan_year, d.title AS plan_title,
+               reform_area_code(b.section_title) AS area_code, reform_area(b.section_title) AS reform_area,
+               b.row_no IS NOT NULL AS in_tasks, b.*
+        FROM body_tasks b JOIN documents d USING (doc_id)""",
+    # per document: appendix rows, body tasks (stored as rows of tasks or not), and how many state units/times
+    "v_source_counts": """
+        SELECT d.province, d.province_2025, d.plan_year, d.file_name, d.doc_id, d.status,
+               (SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id AND t.source = 'appendix') AS appendix_tasks,
+               (SELECT count(*) FROM body_tasks b WHERE b.doc_id = d.doc_id) AS body_tasks,
+               (SELECT count(*) FROM body_tasks b WHERE b.doc_id = d.doc_id AND b.row_no IS NOT NULL)
+                   AS body_tasks_in_tasks,
+               (SELECT count(*) FROM body_tasks b WHERE b.doc_id = d.doc_id AND b.lead_text IS NOT NULL)
+                   AS body_with_lead,
+               (SELECT count(*) FROM body_tasks b WHERE b.doc_id = d.doc_id AND b.deadline_text IS NOT NULL)
+                   AS body_with_deadline
+        FROM documents d""",
     "v_section_mix": """
-        SELECT province, province_2025, plan_year, area_code, reform_area, count(*) AS tasks,
-               round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY province, plan_year), 1) AS share_pct
-        FROM v_tasks GROUP BY province, province_2025, plan_year, area_code, reform_area""",
+        SELECT province, province_2025, plan_year, source, area_code, reform_area, count(*) AS tasks,
+               round(100.0 * count(*) / sum(count(*)) OVER (PARTITION BY province, plan_year, source), 1) AS share_pct
+        FROM v_tasks GROUP BY province, province_2025, plan_year, source, area_code, reform_area""",
     "v_unit_load": """
-        SELECT d.province, d.province_2025, u.unit_name, u.unit_kind, u.unit_key,
+        SELECT d.province, d.province_2025, t.source, u.unit_name, u.unit_kind, u.unit_key,
                count(DISTINCT (u.doc_id, u.row_no)) FILTER (WHERE u.role = 'lead') AS lead_tasks,
                count(DISTINCT (u.doc_id, u.row_no)) FILTER (WHERE u.role = 'partner') AS partner_tasks
-        FROM task_units u JOIN documents d USING (doc_id) GROUP BY ALL""",
+        FROM task_units u JOIN documents d USING (doc_id)
+        JOIN tasks t ON t.doc_id = u.doc_id AND t.row_no = u.row_no GROUP BY ALL""",
     "v_deadline_calendar": """
-        SELECT d.province, d.province_2025, d.plan_year,
+        SELECT d.province, d.province_2025, d.plan_year, t.source,
                CASE WHEN k.end_date IS NOT NULL THEN 'dated' ELSE k.kind END AS timing,
                CAST(date_trunc('month', k.end_date) AS DATE) AS due_month,
                CASE WHEN k.end_date IS NOT NULL THEN year(k.end_date) || '-Q' || quarter(k.end_date) END AS due_quarter,
                count(DISTINCT (k.doc_id, k.row_no)) AS tasks, count(*) AS expressions
-        FROM task_deadlines k JOIN documents d USING (doc_id) GROUP BY ALL""",
+        FROM task_deadlines k JOIN documents d USING (doc_id)
+        JOIN tasks t ON t.doc_id = k.doc_id AND t.row_no = k.row_no GROUP BY ALL""",
     "v_shared_refs": """
         SELECT r.doc_type, r.number, any_value(r.issuer) AS issuer, any_value(r.year) AS year,
                count(DISTINCT d.province) AS provinces, list(DISTINCT d.province ORDER BY d.province) AS province_list,

@@ -117,3 +117,19 @@ def test_prose_pages_are_not_tables(real):
         doc = _doc(real, prefix)
         n = real.execute("select count(*) from doc_tables where doc_id = ?", [doc["doc_id"]]).fetchone()[0]
         assert n == 0, prefix
+
+
+def test_plans_with_tasks_in_prose_only_are_ok(real):
+    """07 (text layer), 08 (a scan) and 21 write their tasks in prose, with no task table: their body tasks are
+    the rows. 08's count was read off its pages: under "III. NỘI DUNG THỰC HIỆN" (OCR reads "HH."), 1 a)-e),
+    2 a), the four bullets under 2 b) "Rà soát theo chuyên đề" and item 3, each followed by field lines."""
+    for prefix, n in (("07", 13), ("08", 11), ("21", 15)):
+        doc = _doc(real, prefix)
+        assert doc["status"] == "ok" and doc["n_tasks"] == n, (prefix, doc["status"], doc["n_tasks"], doc["error"])
+        sources = real.execute("select distinct source from tasks where doc_id = ?", [doc["doc_id"]]).fetchall()
+        assert sources == [("body",)], prefix
+    doc = _doc(real, "08")
+    lead, due = real.execute(
+        "select count(lead_text), count(deadline_text) from body_tasks where doc_id = ?", [doc["doc_id"]]
+    ).fetchone()
+    assert (lead, due) == (9, 8)  # 2 b)'s 2nd and 3rd bullets state neither; its 1st a "Giao …" lead only

@@ -84,6 +84,25 @@ def test_v_tasks_carries_document_facts(con):
     assert years == {gold(k)["doc"]["plan_year"] for k in PLANS}
 
 
+def test_body_tasks_of_plans_with_an_appendix_are_queryable(con):
+    """Sơn La has a task table: its 29 body bullets (counted in the gold's body) are in v_body_tasks, not in tasks."""
+    from tests.extractors.test_body import _gold_task_bullets
+
+    sonla = province("sonla-stttt-cchc-2023")
+    want = _gold_task_bullets("sonla-stttt-cchc-2023")
+    got = dict(
+        con.execute(
+            "select section_title, count(*) from v_body_tasks where province = ? and not in_tasks group by 1", [sonla]
+        ).fetchall()
+    )
+    assert got == dict(want)
+    assert con.execute("select distinct source from v_tasks").fetchall() == [("appendix",)]
+    counts = con.execute(
+        "select appendix_tasks, body_tasks, body_tasks_in_tasks from v_source_counts where province = ?", [sonla]
+    ).fetchall()
+    assert counts == [(len(gold("sonla-stttt-cchc-2023")["appendix"]["rows"]), 29, 0)]
+
+
 def test_v_section_mix_maps_titles_onto_reform_areas(con):
     expected = Counter(
         (province(k), AREA_OF_TITLE[r["section_title"]]) for k in PLANS for r in gold(k)["appendix"]["rows"]
