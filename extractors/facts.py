@@ -29,6 +29,7 @@ degrades gracefully when a part is missing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
@@ -39,7 +40,7 @@ from importlib import resources
 from extractors.model import DocumentFacts, PageTable, RawDocument, RawPage, TextLine
 from extractors.signatures import Signature, read_signatures
 from normalizers.admin import bare_province, canonical_province, province_named
-from normalizers.text import fold, nfc
+from normalizers.text import fold, fold_chars, nfc
 
 #: document types as printed in capitals (longest first: "KẾ HOẠCH HÀNH ĐỘNG" before "KẾ HOẠCH")
 _DOC_TYPES = tuple(
@@ -73,11 +74,15 @@ _DOC_TYPES = tuple(
     )
 )
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do - hanh phuc", "hanh phuc")
-_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?[Ss]ố\s*[:.]?\s*(?P<number>.*?)\s*$")
+#: "Số:" as printed, and as OCR misreads it on scans ("Sé:", "Sô:", "só:", "Sẽ:"): an S, one vowel of any tone, a colon
+_SO = r"[Ss][oóòỏõọôốồổỗộơớờởỡợeéèẻẽẹêếềểễệöő]"
+_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?(?:[Ss]ố\s*[:.;]?|" + _SO + r"\s*[:.;])\s*(?P<number>.*?)\s*$")
 _NUMBER_SHAPE = re.compile(r"^[\w.]*\s*/\s*[\wĐđ&/.-]+$")
+#: what OCR reads for a handwritten or stamped digit in a date's day and month ("ngày3| tháng I2")
+_OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "Ô": "0", "Ö": "0"})
 _DATE = re.compile(
-    r"(?:(?P<place>[^\s,(][^,(]*?)\s*,\s*)?ngày\s*(?P<d>\d{1,2})?\s*[^\d\s]{0,2}\s*tháng\s*(?P<m>\d{1,2})?\s*"
-    r"[^\d\s]{0,2}\s*năm\s*(?P<y>\d{4})",
+    r"(?:(?P<place>[^\s,(][^,(]*?)\s*,\s*)?ngày\s*(?P<junk>[^\d\sIl|\]]{1,2})?\s*(?P<d>[\dIl|\]]{1,2})?\s*[^\d\s]{0,3}\s*th[aáàảạoóòơ]ng\s*"
+    r"(?P<m>[\dIl|\]]{1,2})?\s*[^\d\s]{0,2}\s*năm\s*(?P<y>\d{4})",
     re.I,
 )
 _YEAR = re.compile(r"\bnăm\s+(\d{4})\b")
@@ -117,6 +122,26 @@ _CENTRAL = ("bo ", "chinh phu", "thu tuong", "quoc hoi", "van phong chinh phu", 
 _CENTRAL_CODES = re.compile(r"/(?:[\w.-]*-)?(?:B[A-ZĐ]{1,5}|TTg|CP|QH\d*|VPCP|UBTVQH\d*)(?:$|[-/])")
 _TITLE_STOP = ("can cu", "kinh gui", "thuc hien", "ngay ", "dieu ", "chuong ")
 _SIGN_TITLE = re.compile(r"^(?:KT\.|TM\.|TL\.|TUQ\.|Q\.|CHỦ TỊCH|PHÓ|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|CHÁNH|TRƯỞNG)")
+#: words one of which every line of a signer's title holds (folded): "KT. CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"
+_TITLE_WORDS = (
+    "kt.",
+    "tm.",
+    "tl.",
+    "tuq.",
+    "q.",
+    "tich",
+    "pho ",
+    "giam doc",
+    "truong",
+    "tuong",
+    "chanh",
+    "van phong",
+    "uy ban",
+    "hoi dong",
+    "bo ",
+    "cuc ",
+    "ban ",
+)
 _NAME_WORD = re.compile(r"^[A-ZĐÂĂÊÔƠƯ\u00c0-\u1ef9][a-zđ\u00e0-\u1ef9]+$")
 
 
@@ -197,8 +222,28 @@ def front_lines(page: RawPage) -> tuple[list[TextLine], list[TextLine]]:
             lines[covered[0]] = ann
         else:
             stamps.append(ann)
+    lines = [part for ln in lines for part in _split_motto(ln)]
     lines.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
     return lines, stamps
+
+
+_MOTTO_START = re.compile(r"\s(?=c[o0]ng\s*ho[a]\s*x[a]\s*h[o0]i)")
+
+
+def _split_motto(line: TextLine) -> list[TextLine]:
+    """OCR reads the issuer's first line and the motto beside it as one line ("THỦ TƯỚNG CHÍNH PHỦ CỘNG
+    HÒA XÃ HỘI …"): the two columns, each with its share of the box (by characters)."""
+    text = nfc(line.text)
+    m = _MOTTO_START.search(fold_chars(text))
+    if not m or not text[: m.start()].strip():
+        return [line]
+    x0, top, x1, bottom = line.bbox
+    cut = x0 + (x1 - x0) * m.start() / max(len(text), 1)
+    left, right = text[: m.start()].strip(), text[m.end() :].strip()
+    return [
+        dataclasses.replace(line, text=left, bbox=(x0, top, cut, bottom)),
+        dataclasses.replace(line, text=right, bbox=(cut + 1, top, x1, bottom)),
+    ]
 
 
 def _only(page: RawPage, table: PageTable) -> RawPage:
@@ -210,19 +255,58 @@ def _doc_type_of(text: str) -> tuple[str, str] | None:
     text = nfc(text).strip()
     if not _is_upper(text):
         return None
+    key = fold(text)
     for kind in _DOC_TYPES:
-        if text == kind or text.startswith(kind + " "):
-            rest = text[len(kind) :].strip()
+        kind_key = fold(kind)
+        if key.replace(" ", "") == kind_key.replace(" ", ""):  # OCR: "QUYET ĐỊNH", "KEHOẠCH", "TƠ TRÌNH"
+            return kind, ""
+        if len(kind_key) >= 7 and _one_slip(key.replace(" ", ""), kind_key.replace(" ", "")):
+            return kind, ""  # "THOÔNG BAO": one letter more, less or misread
+        if key == kind_key or key.startswith(kind_key + " "):
+            rest = " ".join(text.split()[len(kind.split()) :])
             if rest and kind not in ("DANH MỤC", "PHỤ LỤC", "QUY ĐỊNH"):
                 continue  # "QUYẾT ĐỊNH:" / "KẾ HOẠCH CỦA…" in running capitals are not the heading
             return kind, rest
     return None
 
 
+def _number_tail(raw: str, line: TextLine, head: list[TextLine]) -> str:
+    """The number with its code: OCR may read "/STP-VB" as a line of its own beside "Số: 687"."""
+    if "/" in raw:
+        return raw
+    for ln in head:
+        text = nfc(ln.text).strip()
+        if text.startswith("/") and ln.bbox[0] > line.bbox[0]:
+            top, bottom = max(ln.bbox[1], line.bbox[1]), min(ln.bbox[3], line.bbox[3])
+            if bottom - top > 0 and ln.bbox[0] - line.bbox[2] < 60:
+                return raw + " " + text
+    return raw
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by at most one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
+
+
 def _clean_number(raw: str) -> str | None:
+    """``142 /QĐ-UBND`` -> ``142/QĐ-UBND``; None when the digits before the code are unreadable (OCR of a
+    handwritten number: "M /CT-UBND", "Ö0 /BC-UBND") — a wrong number is worse than none."""
     text = re.sub(r"\s+", "", raw).strip(".,;")
+    text = re.sub(r"[\'’‘`]+(?=/)", "", text)
     text = re.sub(r"\.+(?=/)", "", text)
-    return text if "/" in text else None
+    if "/" not in text:
+        return None
+    digits = text.split("/", 1)[0]
+    if digits and not re.fullmatch(r"\d+", digits):
+        return None
+    return text
 
 
 def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
@@ -230,7 +314,7 @@ def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
     m = _DATE.search(nfc(text))
     if not m:
         return None
-    day, month, year = (int(g) if g else None for g in (m.group("d"), m.group("m"), m.group("y")))
+    day, month, year = _parts(m)
     found = None
     if day and month and year:
         try:
@@ -241,11 +325,24 @@ def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
     return (place.strip() if place else None), m.group(0), found
 
 
+def _parts(m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
+    """Day, month, year of a date match; a day read after OCR junk ("ngày(/3": the "0" of "09" lost) is None."""
+    day = None if m.group("junk") else _slot(m.group("d"))
+    return day, _slot(m.group("m")), _slot(m.group("y"))
+
+
+def _slot(text: str | None) -> int | None:
+    """A day, month or year as read; OCR's letters for digits read as digits; 0 (unreadable) is None."""
+    if not text:
+        return None
+    return int(text.translate(_OCR_DIGITS)) or None
+
+
 def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
     m = _DATE.search(nfc(text))
     if not m:
         return None, None, None
-    d, mo, y = (int(g) if g else None for g in (m.group("d"), m.group("m"), m.group("y")))
+    d, mo, y = _parts(m)
     return d, mo, y
 
 
@@ -291,6 +388,11 @@ def _normal_case(upper: str) -> str:
             unit = nfc(name.split()[-1]).lower() in ("tỉnh", "huyện", "quận", "xã", "phường")
             return new_tones(name + " " + _normal_case_rest(text.split()[len(name.split()) :], unit))
     words = text.split()
+    for n in (4, 3, 2):  # "ỦY BAN NHÀN DÁN", "UY BAN NHANDAN" (OCR): the body's name as it is spelt
+        head = fold("".join(words[:n]))
+        for canon in ("Ủy ban nhân dân", "Hội đồng nhân dân"):
+            if head == fold(canon).replace(" ", "") or (n == 4 and _one_slip(head, fold(canon).replace(" ", ""))):
+                return new_tones(canon + " " + _normal_case_rest(words[n:])).strip()
     if fold(words[0]) == "ubnd":
         words[:1] = ["Ủy", "ban", "nhân", "dân"]
     if fold(words[0]) == "hdnd":
@@ -303,15 +405,17 @@ def _normal_case_rest(words: list[str], proper: bool = False) -> str:
     i = 0
     while i < len(words):
         w = words[i]
-        f = nfc(w).lower()
-        two = nfc(" ".join(words[i : i + 2])).lower()
-        if two in ("thành phố", "thị xã", "thị trấn"):
-            out += [words[i].lower(), words[i + 1].lower()]
+        f = fold(w)
+        two = fold(" ".join(words[i : i + 2]))
+        units = {"thanh pho": "thành phố", "thi xa": "thị xã", "thi tran": "thị trấn"}
+        if two in units and not proper:  # spelt as it is, also where OCR lost a mark ("THÀNH PHỎ")
+            out.append(units[two])
             proper = True
             i += 2
             continue
-        if f in ("tỉnh", "huyện", "quận", "xã", "phường"):
-            out.append(w.lower())
+        single = {"tinh": "tỉnh", "huyen": "huyện", "quan": "quận", "xa": "xã", "phuong": "phường"}
+        if f in single and not proper:
+            out.append(single[f])
             proper = True
         elif proper:
             out.append(w[:1].upper() + w[1:].lower())
@@ -363,12 +467,15 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
     motto = [ln for ln in head if any(m in fold(ln.text) for m in _MOTTO)]
     right_edge = min((ln.bbox[0] for ln in motto), default=width / 2)
 
+    number_at = next((ln for ln in head if _NUMBER.match(nfc(ln.text).strip()) and ln.bbox[0] < right_edge), None)
     issuer: list[str] = []
     for ln in head:
         text = nfc(ln.text).strip()
+        if number_at is not None and ln.bbox[1] >= number_at.bbox[1] - 1:
+            continue  # the letterhead is above "Số:": a received stamp ("ĐẾN", "Cổng thông tin…") sits below
         if ln in motto or _decoration(text) or ln.bbox[0] >= right_edge - 5:
             continue
-        if _NUMBER.match(text) or _read_date(text) or fold(text).startswith(("v/v", "ve viec")):
+        if _NUMBER.match(text) or _read_date(text) or fold(text).lstrip("-. ").startswith(("v/v", "ve viec")):
             continue
         if (ln.bbox[0] + ln.bbox[2]) / 2 > width * 0.5 or not _is_upper(text):
             continue
@@ -381,8 +488,10 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
 
     for ln in head + stamps:
         m = _NUMBER.match(nfc(ln.text).strip())
-        if m and facts.number is None and _NUMBER_SHAPE.match(m.group("number")):
-            facts.number = _clean_number(m.group("number"))
+        if m and facts.number is None:
+            raw = _number_tail(m.group("number"), ln, head)
+            if _NUMBER_SHAPE.match(raw):
+                facts.number = _clean_number(raw)
     for ln in head + stamps:
         got = _read_date(ln.text)
         if got and facts.place_date is None and not fold(ln.text).startswith(("(", "thoi gian")):
@@ -396,6 +505,10 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
         if facts.title and facts.doc_type is None:
             facts.doc_type = "Công văn"
     _province(facts, body_text)
+    raw_tail = fold(facts.province_raw or "")
+    if facts.agency and facts.province and raw_tail and fold(facts.agency).endswith(" " + raw_tail):
+        # the province's canonical spelling where OCR misread it ("tỉnh Quang Ngài" -> "tỉnh Quảng Ngãi")
+        facts.agency = facts.agency[: len(facts.agency) - len(facts.province_raw or "")] + facts.province
     if facts.agency is None:
         facts.agency = _agency_in(body_text[:2000]) or _agency_in(doc.metadata.get("Author", ""))
     year = _YEAR.search(facts.title or "") or _YEAR.search(facts.place_date or "")
@@ -477,7 +590,9 @@ def _stamp_day(facts: DocumentFacts, stamps: list[TextLine]) -> None:
             candidates.append(date(int(m.group(6)), int(m.group(5)), int(m.group(4))))
     if facts.signed_at is not None:
         candidates.append(facts.signed_at.date())
-    if month and year and d is None:
+    blank_day = re.search(r"ngày\s*th", facts.place_date or "") is not None
+    if month and year and d is None and blank_day:
+        # only a day left blank: a handwritten day OCR could not read is not the signing day (often the next)
         for c in candidates:
             if (c.year, c.month) == (year, month):
                 facts.date = c
@@ -487,8 +602,8 @@ def _stamp_day(facts: DocumentFacts, stamps: list[TextLine]) -> None:
 def _letter_subject(head: list[TextLine]) -> str | None:
     """A letter's trích yếu under its number: "V/v …" (possibly over two lines)."""
     for i, ln in enumerate(head):
-        if fold(ln.text).startswith(("v/v", "ve viec")):
-            parts = [ln.text.strip()]
+        if fold(ln.text).lstrip("-. ").startswith(("v/v", "ve viec")):
+            parts = [nfc(ln.text).strip().lstrip("—–-. ")]
             for nxt in head[i + 1 : i + 3]:
                 if abs(nxt.bbox[0] - ln.bbox[0]) < 40 and nxt.bbox[1] - ln.bbox[3] < 20 and not _NUMBER.match(nxt.text):
                     parts.append(nxt.text.strip())
@@ -590,6 +705,8 @@ def _signature(doc: RawDocument) -> tuple[str | None, str | None]:
         for ln in right:
             text = nfc(ln.text).strip()
             if _is_upper(text) and not name:
+                if titles and not any(w in fold(text) for w in _TITLE_WORDS):
+                    continue  # a seal's letters read by OCR ("JAIL", "M2", "#' TY") are no title
                 if titles or _SIGN_TITLE.match(text) or len(text.split()) <= 6:
                     titles.append(text)
             elif titles and _looks_like_name(text):

@@ -133,3 +133,58 @@ def test_plans_with_tasks_in_prose_only_are_ok(real):
         "select count(lead_text), count(deadline_text) from body_tasks where doc_id = ?", [doc["doc_id"]]
     ).fetchone()
     assert (lead, due) == (9, 8)  # 2 b)'s 2nd and 3rd bullets state neither; its 1st a "Giao …" lead only
+
+
+#: province of the issuer and number as each first page prints them (checked on the rendered pages);
+#: central bodies (Bộ, Thủ tướng, Quốc hội) have none, whatever the place of issue ("Hà Nội")
+PROVINCE = {
+    "01": "Lai Châu",
+    "02": None,
+    "03": None,
+    "05": "Hà Nội",
+    "06": "Cao Bằng",
+    "07": "Thanh Hóa",
+    "08": "Hồ Chí Minh",
+    "09": None,
+    "10": None,
+    "11": "Hà Nội",
+    "12": "Hồ Chí Minh",
+    **{k: "Quảng Ngãi" for k in ("14", "15", "16", "17", "18", "19", "21", "22", "23")},
+    "20": "Cao Bằng",
+    "24": None,
+    **{k: "Đà Nẵng" for k in ("25", "26", "27")},
+}
+NUMBER = {
+    "01": "1629/QĐ-UBND",
+    "02": "2093/QĐ-BYT",
+    "03": "1043/BTP-QLXLVPHC&TDTHPL",
+    "05": "2858/QĐ-UBND",
+    "06": "33/2022/NQ-HĐND",
+    "07": "3070/KH-UBND",
+    "10": "1360/QĐ-TTg",
+    "13": "142/QĐ-UBND",
+    "17": "09/TTr-UBND",
+    "21": "565/TB-UBND",
+    "22": "11/TB-UBND",
+    "24": "54/2014/QH13",
+}
+#: handwritten numbers on scans: Tesseract misreads them; what is stored is right or empty, never junk
+HANDWRITTEN = {
+    "11": "11/CT-UBND",
+    "12": "687/STP-VB",
+    "16": "16/CT-UBND",
+    "19": "660/TB-UBND",
+    "23": "280/BC-UBND",
+    "27": "5710/UBND-SGDĐT",
+}
+
+
+def test_province_and_number_as_printed(real):
+    for prefix, want in PROVINCE.items():
+        assert _doc(real, prefix)["province"] == want, prefix
+    for prefix, want in NUMBER.items():
+        assert _doc(real, prefix)["number"] == want, prefix
+    for prefix, want in HANDWRITTEN.items():
+        assert _doc(real, prefix)["number"] in (None, want), prefix
+    assert _doc(real, "09")["agency"] == "Thủ tướng Chính phủ"
+    assert _doc(real, "10")["doc_type"] == "Quyết định"

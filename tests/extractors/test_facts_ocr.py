@@ -1,0 +1,142 @@
+"""Document facts from letterheads as OCR reads scans, on small PDFs of our own.
+
+Each page's text layer is drawn as Tesseract returns a scanned letterhead (see ../shared/real, 08–27):
+the issuer's first line and the national motto beside it read as one line, a received stamp ("ĐẾN",
+"CÔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ") under the number, diacritics lost ("UY BAN NHAN DAN", "QUYET ĐỊNH"),
+"Số:" misread ("Sé:"), handwritten digits read as junk, seal letters beside the signer's title.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from extractors.facts import find_facts
+from extractors.reader import read_pdf
+from extractors.settings import ExtractSettings
+from tests.fixtures.synthetic.render import _fonts
+
+pytestmark = pytest.mark.slow  # renders and reads PDFs
+
+W, H = 595.0, 842.0
+
+
+def _page(path: Path, items: list[tuple[float, float, str, bool]], size: float = 12.0) -> None:
+    """``items``: (x, distance from the top, text, bold), each drawn as one line."""
+    from reportlab.pdfgen import canvas
+
+    regular, bold = _fonts()
+    c = canvas.Canvas(str(path), pagesize=(W, H))
+    for x, top, text, is_bold in items:
+        c.setFont(bold if is_bold else regular, size)
+        c.drawString(x, H - top, text)
+    c.save()
+
+
+def _facts(path: Path):
+    return find_facts(read_pdf(str(path), ExtractSettings(ocr="off", cross_check=False)))
+
+
+def test_central_issuer_read_on_the_mottos_line_has_no_province(tmp_path):
+    """A decision of the Prime Minister: no province (the place "Hà Nội" is not one), no stamp as issuer."""
+    path = tmp_path / "ttg.pdf"
+    _page(
+        path,
+        [
+            (76, 64, "THỦ TƯỚNG CHÍNH PHÙ CỘNG HOÁ XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+            (301, 80, "Độc lập - Tự do - Hạnh phúc", True),
+            (107, 108, "Sé: 1360/QĐ-TTg", False),
+            (292, 108, "Hà Nội, ngày 26 tháng 6 năm 2025", False),
+            (51, 144, "_CÔNGTHÔNGTINĐIỆN TƯ CHÍNH PHÙ", True),
+            (260, 156, "QUYET ĐỊNH", True),
+            (52, 170, "ĐẾN?", True),
+            (210, 176, "Về việc công nhận tỉnh Đông Tháp", True),
+            (90, 260, "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;", False),
+        ],
+    )
+    f = _facts(path)
+    assert f.issuer_lines == ["THỦ TƯỚNG CHÍNH PHÙ"]
+    assert f.agency == "Thủ tướng Chính phủ"
+    assert f.province is None and f.province_raw is None
+    assert f.place == "Hà Nội" and f.date == date(2025, 6, 26)
+    assert f.number == "1360/QĐ-TTg"
+    assert f.doc_type == "Quyết định"
+
+
+def test_provincial_letterhead_without_diacritics(tmp_path):
+    """OCR drops marks and misreads "Số:", the month's "1" and the doc type: read, spelt canonically."""
+    path = tmp_path / "qn.pdf"
+    _page(
+        path,
+        [
+            (96, 48, "UY BAN NHANDAN CỘNG HỌA XÃ HỌI CHỦ NGHIA VIỆT NAM", True),
+            (309, 64, "Độc lập - Tự do - Hạnh phúc", True),
+            (96, 65, "TINH QUANG NGÀI", True),
+            (112, 95, "Sé: 23 /BC-UBND", False),
+            (287, 97, "Quảng Ngãi, ngày3| tháng I2 năm 2024", False),
+            (275, 136, "THOÔNG BAO", True),
+            (160, 153, "Kết luận của Chủ tịch UBND tỉnh tại buổi làm việc", True),
+            (90, 240, "Ngày 24/12/2024, tại trụ sở UBND huyện Bình Sơn, Chủ tịch UBND tỉnh chủ trì.", False),
+            (60, 400, "Nơi nhận:", True),
+            (360, 400, "CHU TỊCH", True),
+            (380, 420, "JAIL", True),
+            (370, 436, "M2", True),
+            (60, 416, "- Như trên;", False),
+            (360, 480, "Đặng Văn Minh", True),
+        ],
+    )
+    f = _facts(path)
+    assert f.issuer_lines == ["UY BAN NHANDAN", "TINH QUANG NGÀI"]
+    assert f.agency == "Ủy ban nhân dân tỉnh Quảng Ngãi"
+    assert (f.province, f.province_raw) == ("Quảng Ngãi", "QUANG NGÀI")
+    assert f.number == "23/BC-UBND"
+    assert f.date == date(2024, 12, 31)
+    assert f.doc_type == "Thông báo"
+    assert f.signer == "Đặng Văn Minh"
+    assert f.signer_title == "CHU TỊCH"  # the seal's letters are no part of it
+
+
+def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
+    """A handwritten number or day that OCR turns into junk is left empty, never guessed; the code of
+    a number read as a line of its own ("Số: 687" | "/STP-VB") is joined to it."""
+    path = tmp_path / "hw.pdf"
+    _page(
+        path,
+        [
+            (96, 50, "ỦY BAN NHÂN DÂN", True),
+            (290, 50, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+            (96, 65, "TỈNH QUẢNG NGÃI", True),
+            (320, 66, "Độc lập - Tự do - Hạnh phúc", True),
+            (112, 95, "Số: Ö0 /BC-UBND", False),
+            (287, 97, "Quảng Ngãi, ngày#0thóng 01 năm 2025", False),
+            (275, 136, "BẢO CAO", True),
+            (150, 153, "Về việc điều chỉnh dự toán ngân sách năm 2024", True),
+        ],
+    )
+    f = _facts(path)
+    assert f.number is None
+    assert f.date is None and f.place == "Quảng Ngãi"
+    assert f.doc_type == "Báo cáo"
+    assert f.province == "Quảng Ngãi"
+
+    path = tmp_path / "split.pdf"
+    _page(
+        path,
+        [
+            (122, 71, "ỦY BAN NHÂN DÂN", True),
+            (291, 73, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
+            (102, 86, "THÀNH PHÓ HÒ CHÍ MINH", True),
+            (143, 102, "SỞ TƯ PHÁP", True),
+            (120, 136, "Số: 687", False),
+            (197, 138, "/STP-VB", False),
+            (295, 138, "Thành phố Hồ Chí Minh, ngày 25 tháng 02 năm 2021", False),
+            (96, 160, "V/v Chương trình hỗ trợ pháp lý", False),
+        ],
+    )
+    f = _facts(path)
+    assert f.number == "687/STP-VB"
+    assert f.issuer_lines == ["ỦY BAN NHÂN DÂN", "THÀNH PHÓ HÒ CHÍ MINH", "SỞ TƯ PHÁP"]
+    assert f.agency == "Sở Tư pháp" and f.province == "Hồ Chí Minh"
+    assert f.date == date(2021, 2, 25)
