@@ -295,6 +295,15 @@ def _one_slip(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1 :]
 
 
+#: OCR confidence under which a line's digits are not taken as a document number: handwritten numbers on
+#: the real scans read 9-49 (and wrong), typed ones 43-92; under this a wrong number is likelier than not
+NUMBER_CONFIDENCE_MIN = 35.0
+
+
+def _unsure_digits(line: TextLine) -> bool:
+    return line.digits_confidence is not None and line.digits_confidence < NUMBER_CONFIDENCE_MIN
+
+
 def _clean_number(raw: str) -> str | None:
     """``142 /QĐ-UBND`` -> ``142/QĐ-UBND``; None when the digits before the code are unreadable (OCR of a
     handwritten number: "M /CT-UBND", "Ö0 /BC-UBND") — a wrong number is worse than none."""
@@ -490,7 +499,7 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
         m = _NUMBER.match(nfc(ln.text).strip())
         if m and facts.number is None:
             raw = _number_tail(m.group("number"), ln, head)
-            if _NUMBER_SHAPE.match(raw):
+            if _NUMBER_SHAPE.match(raw) and not _unsure_digits(ln):
                 facts.number = _clean_number(raw)
     for ln in head + stamps:
         got = _read_date(ln.text)

@@ -39,6 +39,9 @@ class TextLine:
     page: int
     bold: bool = False
     annotation: bool = False  # printed by an annotation's appearance (an e-signature's stamped number)
+    #: OCR: the lowest word confidence (0-100) of the words holding a digit (a handwritten number
+    #: reads low); None for a text layer or a line without digits
+    digits_confidence: float | None = None
 
 
 @dataclass

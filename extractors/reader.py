@@ -217,7 +217,10 @@ def page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> li
                 max(c["bottom"] for c in seg),
             )
             bold = sum("bold" in c.get("fontname", "").lower() for c in seg) > len(seg) / 2
-            out.append(TextLine(text.replace("\n", " ").strip(), box, page_no, bold))
+            digits = [c["conf"] for c in seg if c.get("conf", -1) >= 0 and any(ch.isdigit() for ch in c["text"])]
+            line = TextLine(text.replace("\n", " ").strip(), box, page_no, bold)
+            line.digits_confidence = min(digits) if digits else None
+            out.append(line)
     out.sort(key=lambda ln: (round(ln.bbox[1]), ln.bbox[0]))
     return out
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from extractors.facts import find_facts
+from extractors.model import RawDocument, RawPage, TextLine
 from extractors.reader import read_pdf
 from extractors.settings import ExtractSettings
 from tests.fixtures.synthetic.render import _fonts
@@ -140,3 +141,27 @@ def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
     assert f.issuer_lines == ["ỦY BAN NHÂN DÂN", "THÀNH PHÓ HÒ CHÍ MINH", "SỞ TƯ PHÁP"]
     assert f.agency == "Sở Tư pháp" and f.province == "Hồ Chí Minh"
     assert f.date == date(2021, 2, 25)
+
+
+def _letterhead(number_line: TextLine) -> RawDocument:
+    lines = [
+        TextLine("ỦY BAN NHÂN DÂN", (60, 50, 200, 62), 1, True),
+        TextLine("TỈNH QUẢNG NGÃI", (62, 64, 198, 76), 1, True),
+        TextLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (300, 50, 560, 62), 1, True),
+        TextLine("Độc lập - Tự do - Hạnh phúc", (350, 64, 510, 76), 1, True),
+        number_line,
+        TextLine("Quảng Ngãi, ngày 15 tháng 01 năm 2025", (330, 90, 560, 102), 1),
+        TextLine("CÔNG VĂN", (250, 130, 340, 142), 1, True),
+    ]
+    return RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")])
+
+
+def test_a_number_whose_digits_ocr_is_unsure_of_is_not_taken():
+    """Handwritten digits read with a very low confidence (e.g. "892" for 299): no number rather than a wrong one."""
+    from extractors.facts import NUMBER_CONFIDENCE_MIN, find_facts
+
+    sure = TextLine("Số: 299 /UBND-TTHC", (80, 90, 220, 102), 1, digits_confidence=NUMBER_CONFIDENCE_MIN + 10)
+    unsure = TextLine("Số: 892 /UBND-TTHC", (80, 90, 220, 102), 1, digits_confidence=NUMBER_CONFIDENCE_MIN - 10)
+    assert find_facts(_letterhead(sure)).number == "299/UBND-TTHC"
+    assert find_facts(_letterhead(unsure)).number is None
+    assert find_facts(_letterhead(unsure)).province == "Quảng Ngãi"  # the rest of the letterhead still read

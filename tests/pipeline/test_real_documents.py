@@ -173,8 +173,10 @@ HANDWRITTEN = {
     "11": "11/CT-UBND",
     "12": "687/STP-VB",
     "16": "16/CT-UBND",
+    "18": "299/UBND-TTHC",  # OCR reads "892", its digits at confidence 24: not taken
     "19": "660/TB-UBND",
     "23": "280/BC-UBND",
+    "25": "1535/SGDĐT-CTrTT",  # OCR reads "435", confidence 26: not taken
     "27": "5710/UBND-SGDĐT",
 }
 
