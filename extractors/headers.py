@@ -27,7 +27,8 @@ _RULES: list[tuple[str, tuple[str, ...]]] = [
     ("note", ("ghi chu",)),
 ]
 _TT_LABELS = {"tt", "stt", "so tt", "so thu tu", "thu tu", "t t"}
-_TT_SHAPES = {stroke_shape(x) for x in ("tt", "stt")}
+#: "TT"/"STT" as strokes: a scan may split a T's stem from its bar ("SITT", "SIL", "S1T", "ITT")
+_TT_SHAPE = re.compile(r"s?i{2,3}")
 # "1 - Mục tiêu", "(1) Mục tiêu", "1. Mục tiêu": the numbering is not part of the label.
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?\s*[-.:)]?\s+")
 
@@ -49,7 +50,7 @@ def field_match(label: str) -> tuple[str, tuple[int, int, int]] | None:
     key = header_key(label)
     if not key:
         return None
-    if key in _TT_LABELS or (len(key) <= 5 and stroke_shape(key) in _TT_SHAPES):  # OCR: "STT" read "SIL"
+    if key in _TT_LABELS or (len(key) <= 5 and _TT_SHAPE.fullmatch(stroke_shape(key))):  # OCR: "STT" read "SIL"
         return "tt", (0, 0, len(key))
     for rank, (name, words) in enumerate(_RULES):
         for k, w in enumerate(words):

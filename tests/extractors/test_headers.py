@@ -52,3 +52,13 @@ def test_column_number_row_misread_by_ocr():
     assert not is_column_number_row(["1", "Rà soát văn bản", "Quý IV/2024", "Văn phòng"])
     assert is_column_number_row(["q)", "(2)", "@)", "(4", "G)"])  # a parenthesis lost
     assert not is_column_number_row(["q)", "(2)", "Rà soát", "(4", "G)"])
+
+
+@pytest.mark.parametrize("label", ["STT", "TT", "SIL", "S1T", "SITT", "ITT"])
+def test_the_row_number_label_as_ocr_reads_its_strokes(label):
+    assert field_for(label) == "tt"
+
+
+@pytest.mark.parametrize("label", ["Sĩ", "Tiết", "Số", "I"])
+def test_short_words_are_not_the_row_number_label(label):
+    assert field_for(label) is None
