@@ -373,7 +373,7 @@ def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of " và " that join two units: before "các …", a capitalised head word ("Sở Nội vụ và Sở Tư pháp")
     or a known name ("BHXH tỉnh và VPUBND tỉnh").
 
-    Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh").
+    Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh"), also when a unit and "và" come before it.
     """
     out = []
     comma = start - 1  # the last comma before the current "và" (start - 1: none)
@@ -386,7 +386,7 @@ def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         last = text.rfind(",", seen, m.start())
         comma, seen = (last if last >= 0 else comma), m.start()
-        piece_start = comma + 1
+        piece_start = max(comma + 1, out[-1][1] if out else start)  # the unit starts after a cut "và" too
         if piece_start not in trims:
             trims[piece_start] = _trim(text, piece_start, end)
         trimmed = trims[piece_start]
