@@ -1,4 +1,4 @@
-.PHONY: run test lint bench bench-quick fixtures-layouts fixtures-borderless
+.PHONY: run test lint bench bench-quick bench-scaling fixtures-layouts fixtures-borderless
 run:
 	bash scripts/run.sh
 test:
@@ -11,6 +11,9 @@ bench:
 # Per-page CPU and the 500-page plan only (about a minute).
 bench-quick:
 	.venv/bin/python -m benchmarks.run pages long
+# Scaling exponent of every normalizer and text join, 1k…64k characters (about a minute).
+bench-scaling:
+	.venv/bin/python -m benchmarks.scaling
 # Regenerate the committed layout test set (tests/fixtures/layouts/set; LibreOffice and Chromium, about 2 minutes).
 fixtures-layouts:
 	.venv/bin/python -m tests.fixtures.layouts.generate --out tests/fixtures/layouts/set --count 34 --seed 1

@@ -20,18 +20,25 @@ _WORD_HYPHEN = re.compile(r"\S[-–]$")
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join a cell's printed lines into its contract text."""
-    out = ""
+    """Join a cell's printed lines into its contract text.
+
+    Linear in the text's length: each decision looks at the last two characters joined so far only
+    (the bullet and hyphen rules read nothing further back), and the pieces are joined once.
+    """
+    parts: list[str] = []
+    tail = ""  # the last two characters of the text joined so far
     for raw in lines:
         line = clean_line(raw)
         if not line:
             continue
-        if not out:
-            out = line
-        elif opens_bullet(line, out):
-            out += "\n" + line
-        elif _WORD_HYPHEN.search(out):
-            out += line
+        if not parts:
+            sep = ""
+        elif opens_bullet(line, tail):
+            sep = "\n"
+        elif _WORD_HYPHEN.search(tail):
+            sep = ""
         else:
-            out += " " + line
-    return out
+            sep = " "
+        parts += (sep, line)
+        tail = (tail + sep + line)[-2:] if len(line) < 2 else line[-2:]
+    return "".join(parts)

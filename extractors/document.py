@@ -17,7 +17,7 @@ from extractors.assemble import Assembler, assemble, doubtful_pages
 from extractors.body import BodyBlock, BodyTask, ReportDue, body_blocks, body_tasks, report_schedule, task_row
 from extractors.facts import find_facts
 from extractors.finders import finders_for
-from extractors.inputs import InputError, check_structure, input_failures, sniff
+from extractors.inputs import InputError, check_structure, input_failures, pdf_pages_within_limits, sniff
 from extractors.model import DocumentFacts, OtherTable, RawDocument, TableLayout, TaskRow
 from extractors.reader import read_pdf
 from extractors.settings import ExtractSettings
@@ -40,6 +40,8 @@ class Extraction:
     body: list[BodyBlock] = field(default_factory=list)  # the plan's body: headings, paragraphs, bullets
     body_tasks: list[BodyTask] = field(default_factory=list)  # tasks written in the body's prose
     reports: list[ReportDue] = field(default_factory=list)  # the reporting calendar ("chế độ báo cáo")
+    #: pages a limit left unread, one message per limit (extractors.inputs.pdf_pages_within_limits)
+    limited: list[str] = field(default_factory=list)
 
 
 def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extraction:
@@ -50,7 +52,10 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     if kind in ("docx", "doc"):
         return _extract_word(path, kind, settings)
     integrity = check_structure(path)
-    raw = _read(path, settings)
+    selection = pdf_pages_within_limits(path, settings.limits)
+    if selection.keep == []:
+        raise InputError("No page of the PDF is within the limits. " + " ".join(selection.notes))
+    raw = _read(path, settings, selection.keep)
     if not any(page.n_chars for page in raw.pages):
         raise InputError(_no_text(raw, settings))
     asm = assemble(raw.pages, raw.metadata)
@@ -58,9 +63,12 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     if settings.cross_check and settings.engine == "pdfplumber":
         raw, asm, cross_checked = _second_opinion(path, raw, asm, settings)
     problems = list(integrity.problems)
-    if integrity.pages != len(raw.pages):
-        problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {len(raw.pages)}")
-    return _result(path, raw, asm, problems, cross_checked)
+    parsed = selection.total if selection.keep is not None else len(raw.pages)
+    if integrity.pages != parsed:
+        problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {parsed}")
+    ex = _result(path, raw, asm, problems, cross_checked)
+    ex.limited = selection.notes
+    return ex
 
 
 def _no_text(raw: RawDocument, settings: ExtractSettings) -> str:
@@ -86,9 +94,9 @@ def _no_text(raw: RawDocument, settings: ExtractSettings) -> str:
     return f"{head}, and no page has text to read."
 
 
-def _read(path: Path, settings: ExtractSettings) -> RawDocument:
+def _read(path: Path, settings: ExtractSettings, pages: list[int] | None = None) -> RawDocument:
     try:
-        return read_pdf(str(path), settings)
+        return read_pdf(str(path), settings, pages=pages)
     except input_failures() as exc:
         raise InputError(
             f"The PDF could not be parsed ({type(exc).__name__}: {str(exc)[:160]}): it is probably "

@@ -76,15 +76,23 @@ _DOC_TYPES = tuple(
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do - hanh phuc", "hanh phuc")
 #: "Số:" as printed, and as OCR misreads it on scans ("Sé:", "Sô:", "só:", "Sẽ:"): an S, one vowel of any tone, a colon
 _SO = r"[Ss][oóòỏõọôốồổỗộơớờởỡợeéèẻẽẹêếềểễệöő]"
-_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?(?:[Ss]ố\s*[:.;]?|" + _SO + r"\s*[:.;])\s*(?P<number>.*?)\s*$")
+# Possessive spaces (what follows them is never a space) and a number that ends at a non-space: each
+# run of spaces is read once, where ``\s*[:.]?\s*(?P<number>.*?)\s*$`` tried every split of it.
+_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s++)?(?:[Ss]ố\s*+[:.;]?|" + _SO + r"\s*+[:.;])\s*+(?P<number>(?:.*\S)?)\s*+$")
 _NUMBER_SHAPE = re.compile(r"^[\w.]*\s*/\s*[\wĐđ&/.-]+$")
 #: what OCR reads for a handwritten or stamped digit in a date's day and month ("ngày3| tháng I2")
 _OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "Ô": "0", "Ö": "0"})
-_DATE = re.compile(
-    r"(?:(?P<place>[^\s,(][^,(]*?)\s*,\s*)?ngày\s*(?P<junk>[^\d\sIl|\]]{1,2})?\s*(?P<d>[\dIl|\]]{1,2})?\s*[^\d\s]{0,3}\s*th[aáàảạoóòơ]ng\s*"
-    r"(?P<m>[\dIl|\]]{1,2})?\s*[^\d\s]{0,2}\s*năm\s*(?P<y>\d{4})",
-    re.I,
+_DATE_CORE = (
+    r"ngày\s*+(?P<junk>[^\d\sIl|\]]{1,2})?\s*+(?P<d>[\dIl|\]]{1,2})?\s*+[^\d\s]{0,3}\s*+th[aáàảạoóòơ]ng\s*+"
+    r"(?P<m>[\dIl|\]]{1,2})?\s*+[^\d\s]{0,2}\s*+năm\s*+(?P<y>\d{4})"
 )
+# "Hà Nội, ngày 24 tháng 6 năm 2025". Spaces are possessive (no later part needs them) and the place's
+# trailing spaces start after a non-space, so a run of spaces is read once; see _date_search.
+_DATE = re.compile(r"(?:(?P<place>[^\s,(][^,(]*?)(?<!\s)\s*+,\s*+)?" + _DATE_CORE, re.I)
+_DATE_ONLY = re.compile(_DATE_CORE, re.I)
+_NGAY = re.compile("ngày", re.I)
+_PLACE_RUN = re.compile(r"[^,(]+")
+_NON_SPACE = re.compile(r"\S")
 _YEAR = re.compile(r"\bnăm\s+(\d{4})\b")
 _ATTACHED = re.compile(
     r"(?:ban hành )?kèm theo\s+(?P<type>[^\d(]+?)\s+số\s*:?\s*(?P<number>[\w.]*\s*/\s*[\wĐđ&/.-]+)"
@@ -318,9 +326,29 @@ def _clean_number(raw: str) -> str | None:
     return text
 
 
+def _date_search(text: str) -> re.Match[str] | None:
+    """``_DATE.search(text)``, in time linear in ``text``.
+
+    The search would try the place at every position, each read up to the next comma. Only two kinds
+    of position can start the first match: the first non-space of a run between commas and
+    parentheses (a place starting later in the run would end at the same comma, so it would match
+    from there too), and a "ngày" with no place (the place having failed for the run).
+    """
+    for run in _PLACE_RUN.finditer(text):
+        first = _NON_SPACE.search(text, run.start(), run.end())
+        if first is None:
+            continue
+        if m := _DATE.match(text, first.start()):
+            return m
+        for ngay in _NGAY.finditer(text, first.start() + 1, run.end()):
+            if m := _DATE_ONLY.match(text, ngay.start()):
+                return m
+    return None
+
+
 def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
     """``(place, as printed, date)`` of "Hà Nội, ngày 24 tháng 6 năm 2025"; the date when complete."""
-    m = _DATE.search(nfc(text))
+    m = _date_search(nfc(text))
     if not m:
         return None
     day, month, year = _parts(m)
@@ -330,7 +358,7 @@ def _read_date(text: str) -> tuple[str | None, str, date | None] | None:
             found = date(year, month, day)
         except ValueError:
             found = None
-    place = m.group("place")
+    place = m.groupdict().get("place")
     return (place.strip() if place else None), m.group(0), found
 
 
@@ -348,7 +376,7 @@ def _slot(text: str | None) -> int | None:
 
 
 def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
-    m = _DATE.search(nfc(text))
+    m = _date_search(nfc(text))
     if not m:
         return None, None, None
     d, mo, y = _parts(m)
@@ -552,20 +580,23 @@ def _attached(facts: DocumentFacts, lines: list[TextLine]) -> None:
     while start != -1:
         end = text.find(")", start)
         m = _ATTACHED.search(text[start + 1 : end if end != -1 else None])
-        if m:
-            if facts.number is None:
-                facts.number = _clean_number(m.group("number"))
-            if facts.date is None and m.group("rest"):
-                d, mo, y = _numbers_of(m.group("rest"))
-                if d and mo and y:
-                    facts.date = _safe_date(y, mo, d)
-                elif facts.place_date is None:
-                    facts.place_date = "ngày " + m.group("rest").strip()
-            issuer = (m.group("issuer") or "").strip()
-            if facts.agency is None and issuer:
-                facts.agency = _normal_case(issuer)
-            return
-        start = text.find("(", start + 1)
+        if not m:
+            # every later "(" before the same ")" (or unclosed) gives a suffix of this text, where the
+            # search fails too: go on after the ")", so each character is searched once
+            start = text.find("(", end) if end != -1 else -1
+            continue
+        if facts.number is None:
+            facts.number = _clean_number(m.group("number"))
+        if facts.date is None and m.group("rest"):
+            d, mo, y = _numbers_of(m.group("rest"))
+            if d and mo and y:
+                facts.date = _safe_date(y, mo, d)
+            elif facts.place_date is None:
+                facts.place_date = "ngày " + m.group("rest").strip()
+        issuer = (m.group("issuer") or "").strip()
+        if facts.agency is None and issuer:
+            facts.agency = _normal_case(issuer)
+        return
 
 
 def _numbers_of(text: str) -> tuple[int | None, int | None, int | None]:

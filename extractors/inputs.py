@@ -162,27 +162,74 @@ def _check_docx(path: Path, limits: Limits) -> None:
 
 
 def _check_pdf(path: Path, limits: Limits) -> None:
+    """Refuse a PDF none of whose pages is within the limits (a longer one is read in part)."""
+    selection = pdf_pages_within_limits(path, limits)
+    if selection.keep == []:
+        raise InputError("No page of the PDF is within the limits. " + " ".join(selection.notes))
+
+
+@dataclass
+class PageSelection:
+    """The pages of a PDF to read under the limits, and why the others are not read."""
+
+    total: int  # pages in the file
+    keep: list[int] | None  # 1-based page numbers to read; None: all of them
+    notes: list[str] = field(default_factory=list)  # one message per limit that left pages out
+
+
+def _page_ranges(pages: list[int]) -> str:
+    """``[3, 4, 5, 9]`` -> ``"pages 3–5, 9"``."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and runs[-1][1] == p - 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    text = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs)
+    return ("page " if len(pages) == 1 else "pages ") + text
+
+
+def pdf_pages_within_limits(path: Path, limits: Limits) -> PageSelection:
+    """Which pages of a PDF are read: the first ``max_pages``, less those larger than ``max_render_pixels``.
+
+    The pages beyond a limit are not read but recorded: each note names them, the limit and how to
+    raise it (the document's status is then ``partial``). Cheap: reads page sizes, not contents.
+    """
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError:
-        return  # the structure check says what is wrong
+        return PageSelection(0, None)  # the structure check and the reader say what is wrong
     try:
-        if limits.max_pages and len(pdf) > limits.max_pages:
-            raise InputError(
-                f"The PDF has {len(pdf)} pages, more than the limit of {limits.max_pages}: "
+        total = len(pdf)
+        keep = list(range(1, total + 1))
+        notes: list[str] = []
+        if limits.max_pages and total > limits.max_pages:
+            keep = keep[: limits.max_pages]
+            notes.append(
+                f"{_page_ranges(list(range(limits.max_pages + 1, total + 1))).capitalize()} "
+                f"{'was' if total == limits.max_pages + 1 else 'were'} not read: the PDF "
+                f"has {total} pages, more than the limit of {limits.max_pages} (max_pages): "
                 f"{Limits.hint('max_pages', limits.max_pages)}, or split the file."
             )
         if limits.max_render_pixels:
-            for i in range(len(pdf)):
-                w, h = pdf.get_page_size(i)
+            big: list[tuple[int, float, float, float]] = []
+            for n in keep:
+                w, h = pdf.get_page_size(n - 1)
                 pixels = (w * 300 / 72) * (h * 300 / 72)
                 if pixels > limits.max_render_pixels:
-                    raise InputError(
-                        f"Page {i + 1} is {w:.0f} × {h:.0f} pt: an image of it at 300 dpi would have "
-                        f"{pixels / 1e6:.0f} M pixels, more than the limit of {limits.max_render_pixels / 1e6:g} M "
-                        f"(a malformed or hostile file?): {Limits.hint('max_render_pixels', limits.max_render_pixels)}."
-                    )
+                    big.append((n, w, h, pixels))
+            if big:
+                n, w, h, pixels = big[0]
+                skipped = {b[0] for b in big}
+                keep = [p for p in keep if p not in skipped]
+                notes.append(
+                    f"{_page_ranges(sorted(skipped)).capitalize()} {'was' if len(big) == 1 else 'were'} not read: "
+                    f"page {n} is {w:.0f} × {h:.0f} pt, an image of it at 300 dpi would have {pixels / 1e6:.0f} M "
+                    f"pixels, more than the limit of {limits.max_render_pixels / 1e6:g} M (max_render_pixels; "
+                    f"a malformed or hostile file?): {Limits.hint('max_render_pixels', limits.max_render_pixels)}."
+                )
     finally:
         pdf.close()
+    return PageSelection(total, None if len(keep) == total else keep, notes)

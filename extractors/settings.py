@@ -11,20 +11,22 @@ class Limits:
     """Resource limits, all on by default; ``0`` (or ``None``) turns one off.
 
     Each can be set from the command line with ``--limit NAME=VALUE`` (e.g. ``--limit
-    max_page_chars=1000000``), and the message of a document that hits one names it.
+    max_pages=5000``), and the message of a document that hits one names it.
 
     - ``timeout_base`` + ``timeout_per_page`` × pages: seconds a document may take (a 40-page
       plan: 300 + 40 × 120 = 5100 s; generous, as OCR of one page takes 10-80 s on a busy machine:
       a backstop against documents that never end); ``--timeout S`` replaces it with a fixed S.
     - ``max_memory_mb``: address space of each worker process (``RLIMIT_AS``); a document that
       needs more is recorded as out of memory, the other documents go on.
-    - ``max_pages``: pages of a PDF; a longer file is refused (recorded as failed, with the limit).
-    - ``max_render_pixels``: pixels of one page rendered at 300 dpi (an A4 page is ~8.7 M); a PDF
-      with a larger page is refused before anything is rendered.
+    - ``max_pages``: pages of a PDF read; the pages beyond are not read but recorded (status
+      ``partial``, the error names them and the limit).
+    - ``max_render_pixels``: pixels of one page rendered at 300 dpi (an A4 page is ~8.7 M); a larger
+      page is not read (nor rendered) but recorded the same way; a PDF with no page left is refused.
     - ``max_docx_mb``: uncompressed size of a Word file's parts (ZIP bombs); larger is refused.
     - ``max_docx_paragraphs``: paragraphs of a Word file; more is refused.
 
-    Checked by :func:`extractors.inputs.check_limits` before extraction.
+    Checked by :func:`extractors.inputs.check_limits` before extraction (Word files, and PDFs with
+    no page within the limits, are refused whole) and :func:`extractors.inputs.pdf_pages_within_limits`.
     """
 
     timeout_base: float = 300.0

@@ -12,6 +12,7 @@ spans map back), which also absorbs typos such as "háng quý".
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class Deadline:
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _Q = r"(?:i{1,3}|iv|[1-4])"
 _YEAR = r"((?:19|20)\d\d)"
-_SEP = r"\s*[-/–]\s*"
+_SEP = r"\s*+[-/–]\s*+"
 _DMY = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}))?"
 
 _PER = r"(?:6 thang|quy(?! dinh)|thang|nam|tuan|mot nam|ca nam)\b"
@@ -61,8 +62,10 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("quarter", re.compile(rf"\bquy\s+({_Q})(?:\s*(?:-|–|den|va|,)\s*({_Q}))?\s*(?:(?:/|nam)\s*{_YEAR})?\b")),
     ("month", re.compile(rf"\bthang\s+(\d{{1,2}})(?:\s*(?:-|–|den)\s*(\d{{1,2}}))?\s*(?:/|nam)\s*{_YEAR}")),
-    ("period", re.compile(rf"(?:giai doan|tu nam|nam|trong nam)?\s*{_YEAR}{_SEP}{_YEAR}")),
-    ("year", re.compile(rf"(?:trong|ca|het|cuoi|dau)?\s*nam\s+{_YEAR}|(?:trong|ca)\s+nam\b(?!\s*\d)")),
+    # no match starts inside a run of spaces (it would start at the run's start): the look-behinds skip
+    # those positions, so a long run is scanned once, not once per space
+    ("period", re.compile(rf"(?:giai doan|tu nam|nam|trong nam)?(?<!\s)\s*+{_YEAR}{_SEP}{_YEAR}")),
+    ("year", re.compile(rf"(?:trong|ca|het|cuoi|dau)?(?<!\s)\s*+nam\s++{_YEAR}|(?:trong|ca)\s+nam\b(?!\s*\d)")),
     ("continuous", re.compile(r"\bthuong xuyen\b|\blien tuc\b|\bhang ngay\b")),
     (
         "recurring",
@@ -125,22 +128,30 @@ def parse_deadlines(text: str | None, plan_year: int | None = None) -> list[Dead
 
 def _scan(clause: str, plan_year: int | None) -> list[Deadline]:
     folded = fold_chars(clause)
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken so far, disjoint, sorted: starts[i] < ends[i] <= starts[i + 1]
+    ends: list[int] = []
     found: list[tuple[int, Deadline]] = []
+    spans: dict[int, tuple[int, int]] = {}  # id of a Deadline -> its phrase's span in the clause
     for kind, rx in _RULES:
         for m in rx.finditer(folded):
             a, b = m.span()
-            if b <= a or any(a < y and x < b for x, y in taken):
+            i = bisect.bisect_right(starts, a)  # spans before i start at or before a
+            if b <= a or (i and ends[i - 1] > a) or (i < len(starts) and starts[i] < b):
                 continue
             d = _build(kind, m, clause, plan_year)
             if d is None:
                 continue
-            taken.append((a, b))
+            starts.insert(i, a)
+            ends.insert(i, b)
+            raw = clause[a:b]
+            ps = a + len(raw) - len(raw.lstrip())
+            spans[id(d)] = (ps, ps + len(d.phrase))
             found.append((a, d))
     found.sort(key=lambda t: t[0])
-    found = _merge_recurring(_drop_vacuous(found))
+    found = _merge_recurring(_drop_vacuous(found), spans)
+    label = _label(clause, found) if found else None
     for _, d in found:
-        d.label = _label(clause, found)
+        d.label = label
     return [d for _, d in found]
 
 
@@ -150,27 +161,45 @@ def _drop_vacuous(found: list[tuple[int, Deadline]]) -> list[tuple[int, Deadline
     return [(a, d) for a, d in found if not (d.kind == "on_event" and _VACUOUS.match(fold_chars(d.event or "")))]
 
 
-def _merge_recurring(found: list[tuple[int, Deadline]]) -> list[tuple[int, Deadline]]:
-    """One clause states one recurrence: "định kỳ hàng quý" and "trước ngày 15 …" complete each other."""
+def _merge_recurring(
+    found: list[tuple[int, Deadline]], spans: dict[int, tuple[int, int]]
+) -> list[tuple[int, Deadline]]:
+    """One clause states one recurrence: "định kỳ hàng quý" and "trước ngày 15 …" complete each other.
+
+    The first recurrence takes the others' recurrences ("; "-joined, a repeat of the whole dropped) and
+    its phrase runs to the end of the last one's (``spans``: each phrase's span in the clause, by id).
+    Built once at the end, so many recurrences in one clause cost their number, not its square.
+    """
     out: list[tuple[int, Deadline]] = []
     first: Deadline | None = None
+    parts: list[str] = []
+    end = 0
     for a, d in found:
         if d.kind == "recurring" and first is not None:
-            parts = [p for p in (first.recurrence, d.recurrence) if p and p != "periodic"]
-            first.recurrence = "; ".join(dict.fromkeys(parts)) or "periodic"
-            first.phrase = d.text[d.text.find(first.phrase) : d.text.find(d.phrase) + len(d.phrase)] or first.phrase
+            new = d.recurrence if d.recurrence and d.recurrence != "periodic" else None
+            if new is not None and parts != [new]:
+                parts.append(new)
+            end = spans[id(d)][1]
             continue
         if d.kind == "recurring":
             first = d
+            parts = [d.recurrence] if d.recurrence and d.recurrence != "periodic" else []
+            end = -1
         out.append((a, d))
+    if first is not None and end >= 0:
+        first.recurrence = "; ".join(parts) or "periodic"
+        first.phrase = first.text[spans[id(first)][0] : end] or first.phrase
     return out
+
+
+_LABEL_TAIL = re.compile(r"(?<!\s)\s++(?:trong|trước|vào|gửi|hoàn thành|thực hiện|chậm nhất)$", re.IGNORECASE)
 
 
 def _label(clause: str, found: list[tuple[int, Deadline]]) -> str | None:
     """What is due: the words before the first time phrase ("Ban hành kế hoạch")."""
     first = found[0][0]
     head = clause[:first].strip(" :,-(").strip()
-    head = re.sub(r"\s+(?:trong|trước|vào|gửi|hoàn thành|thực hiện|chậm nhất)$", "", head, flags=re.IGNORECASE)
+    head = _LABEL_TAIL.sub("", head)
     return head or None
 
 

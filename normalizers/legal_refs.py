@@ -188,10 +188,14 @@ def _type_from_code(code: str | None) -> str | None:
 
 
 def _laws(text: str, numbered: list[LegalRef]) -> list[LegalRef]:
-    spans = [(r.start, r.start + len(r.raw)) for r in numbered]
+    spans = sorted((r.start, r.start + len(r.raw)) for r in numbered)
     out = []
-    for m in _LAW.finditer(text):
-        if any(a <= m.start() < b for a, b in spans):
+    i, reach = 0, -1  # reach: the furthest end of the spans starting at or before the match
+    for m in _LAW.finditer(text):  # in order, so one pass over the sorted spans
+        while i < len(spans) and spans[i][0] <= m.start():
+            reach = max(reach, spans[i][1])
+            i += 1
+        if m.start() < reach:  # inside a numbered reference
             continue
         year = int(m.group("year")) if m.group("year") else None
         out.append(LegalRef("Luật", None, None, "Quốc hội", year, None, m.group(0).strip(), m.start()))

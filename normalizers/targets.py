@@ -43,11 +43,18 @@ _BEFORE_CMP = [
     (re.compile(r"dưới\s*$", re.IGNORECASE), "<"),
 ]
 _AFTER_UP = re.compile(r"^\s*trở lên", re.IGNORECASE)
+# Both are removed from a text's end. A match never starts inside a run of the spaces (or commas) it
+# opens with (it would also match from the run's start), hence the look-behind; no later part can
+# use the spaces an earlier one took (each is followed by a letter or the end), hence the possessive
+# ``*+``: with both, each position is tried once and a run of spaces costs its length, not its cube.
 _VERB_BEFORE = re.compile(
-    r"\s*(?:phấn đấu\s+)?(?:đạt|chiếm|phủ|giảm|tăng)?\s*(?:tối thiểu|ít nhất|từ|trên|hơn|tối đa|không quá|dưới)?\s*$",
+    r"(?<!\s)\s*+(?:phấn đấu\s++)?(?:đạt|chiếm|phủ|giảm|tăng)?\s*+"
+    r"(?:tối thiểu|ít nhất|từ|trên|hơn|tối đa|không quá|dưới)?\s*+$",
     re.IGNORECASE,
 )
-_TAIL_CMP = re.compile(r"[\s,]*(?:\b(?:và|hoặc)\s*)?(?:\b(?:trên|tối thiểu|ít nhất|từ|hơn|dưới|tối đa|không quá))?\s*$")
+_TAIL_CMP = re.compile(
+    r"(?<![\s,])[\s,]*+(?:\b(?:và|hoặc)\s*+)?(?:\b(?:trên|tối thiểu|ít nhất|từ|hơn|dưới|tối đa|không quá))?\s*+$"
+)
 _LEVEL_SCOPE = re.compile(r"\btại\s+(cấp (?:tỉnh|huyện|xã)(?:\s*(?:,|và)\s*cấp (?:tỉnh|huyện|xã))*)", re.IGNORECASE)
 
 
@@ -117,6 +124,10 @@ def _target(clause: str, m: re.Match[str], next_start: int) -> Target:
     return Target(_value(m.group(1)), subject or None, scope, cmp, clause)
 
 
+#: the most characters given to the POS tagger at once (its tokenizer is superlinear in a word's length)
+_TAG_CHARS = 200
+
+
 @lru_cache(maxsize=4096)
 def subject_head(subject: str | None) -> str | None:
     """Head noun of a subject ("các hồ sơ TTHC tiếp nhận …" -> "hồ sơ"), or None."""
@@ -126,7 +137,7 @@ def subject_head(subject: str | None) -> str | None:
     if tagger is None:
         return None
     try:
-        tags = tagger(subject[:200])
+        tags = tagger(subject[:_TAG_CHARS])
     except Exception:  # the tagger is an aid; a failure must not lose the target
         log.debug("pos_tag failed on %r", subject, exc_info=True)
         return None
@@ -146,7 +157,7 @@ def _opens_noun_phrase(text: str) -> bool:
     if tagger is None:
         return True
     try:
-        tags = tagger(" ".join(text.split()[:6]))
+        tags = tagger(" ".join(text.split()[:6])[:_TAG_CHARS])
     except Exception:
         return True
     return not tags or tags[0][1] not in ("A", "R", "C", "CH")

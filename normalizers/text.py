@@ -20,8 +20,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# The horizontal spaces a printed line may carry (not newlines): one space each in clean text.
-_LINE_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u202f\u3000]+")
+# The horizontal spaces a printed line may carry (not newlines): one space each in clean text. The line and
+# paragraph separators U+2028/U+2029 (a Word soft break pasted as text) count as spaces too.
+_LINE_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u2028\u2029\u202f\u3000]+")
+#: the most combining marks kept on one character (UAX #15's stream-safe limit; Vietnamese needs two)
+MAX_COMBINING = 30
 #: the dash variants the keys fold to ``-`` (hyphens, en/em dashes, minus, small and full-width hyphen-minus)
 DASH_CHARS = "".join(map(chr, range(0x2010, 0x2016))) + "\u2212\ufe58\ufe63\uff0d"
 _DASHES = re.compile("[" + re.escape(DASH_CHARS) + "]")
@@ -47,8 +50,31 @@ _TONE_PAIRS = {
 _OLD_TONE = re.compile("(" + "|".join(_TONE_PAIRS) + r")(?![\wàáảãạ])", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _long_mark_runs() -> re.Pattern[str]:
+    """More than :data:`MAX_COMBINING` non-starters (combining class > 0) in a row."""
+    marks = [c for c in range(0x300, 0x20000) if unicodedata.combining(chr(c))]
+    ranges: list[tuple[int, int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1] = (ranges[-1][0], c)
+        else:
+            ranges.append((c, c))
+    cls = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{cls}]{{{MAX_COMBINING + 1},}}")
+
+
 def nfc(text: str) -> str:
-    """The composed (NFC) form every stored text is in."""
+    """The composed (NFC) form every stored text is in.
+
+    A run of more than :data:`MAX_COMBINING` combining marks (never real text: a hostile file) keeps
+    its first ones, as UAX #15's stream-safe format bounds them, so normalisation stays linear (its
+    canonical reordering is quadratic in a run's length).
+    """
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    if len(text) > MAX_COMBINING:
+        text = _long_mark_runs().sub(lambda m: m.group(0)[:MAX_COMBINING], text)
     return unicodedata.normalize("NFC", text)
 
 

@@ -85,7 +85,8 @@ def dictionary_version() -> str:
     return dictionary()["version"]
 
 
-_TRAIL = re.compile(r"[\s.,;:]+$")
+# (the look-behind: a match never starts inside a run it could start before, so a run is scanned once)
+_TRAIL = re.compile(r"(?<![\s.,;:])[\s.,;:]++$")
 _AMP = re.compile(r"(?<=[A-ZĐ])\s*&\s*(?=[A-ZĐ])")
 #: what a unit's raw slice never starts with (bullet marks, dashes, spaces) or ends with
 _LEAD_CHARS = BULLET_MARKS + "*" + DASH_CHARS + "-"
@@ -105,17 +106,38 @@ def _nkey(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[,.;:&()\-]", " ", match_key(text))).strip()
 
 
+_DASH_RUN = re.compile(r"(?<!\s)\s*+[\u2010-\u2015\u2212]\s*+")
+
+
 def _clean(text: str) -> str:
     """Display form: NFC, one dash style (spaced dashes stay spaced), ``CNTT& TT`` -> ``CNTT&TT``."""
     text = nfc(text)
-    text = re.sub(r"\s*[\u2010-\u2015\u2212]\s*", lambda m: " - " if " " in m.group(0) else "-", text)
+    text = _DASH_RUN.sub(lambda m: " - " if " " in m.group(0) else "-", text)
     text = _AMP.sub("&", text)
     text = strip_bullet(text, extra="*")
     return _TRAIL.sub("", re.sub(r"\s+", " ", text)).strip()
 
 
+_TOKEN = re.compile(r"\S+")
+
+
+def _head(text: str, n: int, start: int = 0, stop: int | None = None) -> str:
+    """``text[start:stop]`` up to the end of its ``n``-th whitespace-separated token (all of it when shorter).
+
+    Whether a text starts with a word of ``k`` tokens depends on its first ``k + 1`` tokens only; reading
+    no further keeps a test on a long piece (a run of thousands of spaces or commas) bounded.
+    """
+    stop = len(text) if stop is None else stop
+    end = stop
+    for i, m in enumerate(_TOKEN.finditer(text, start, stop), 1):
+        if i == n:
+            end = m.end()
+            break
+    return text[start:end]
+
+
 def _starts_with_any(text: str, words: list[str]) -> str | None:
-    k = match_key(text)
+    k = match_key(_head(text, max((len(match_key(w).split()) for w in words), default=0) + 1))
     for w in sorted(words, key=len, reverse=True):
         wk = match_key(w)
         if k == wk or k.startswith(wk + " ") or k.startswith(wk + ","):
@@ -151,13 +173,37 @@ def _known(text: str) -> bool:
     return _nkey(text) in names or _nkey(expand_abbreviations(_clean(text))) in names
 
 
-def _known_prefix_end(text: str) -> int:
-    """End of the longest known agency name ``text`` starts with (at a word end), 0 when none."""
-    ends = [m.start() for m in re.finditer(r"[\s,;.]", text)] + [len(text)]
-    for end in sorted(set(ends), reverse=True):
-        if end and not re.match(r"[\s,;.]", text[end - 1]) and _known(text[:end]):
-            return end
-    return 0
+_WORD = re.compile(r"[^\s,;.]+")
+#: characters a name key drops (:func:`_nkey`): a word of only these adds nothing to a name
+_KEY_DROPPED = ",.;:&()-" + DASH_CHARS
+
+
+@lru_cache(maxsize=1)
+def _max_name_tokens() -> int:
+    """The most words in a known agency name's key; a longer prefix is never a known name."""
+    return max((len(k.split()) for k in agency_names()), default=0)
+
+
+def _known_prefix_end(text: str, start: int = 0, stop: int | None = None) -> int:
+    """End of the longest known agency name ``text[start:stop]`` starts with (at a word end, relative to
+    ``start``), 0 when none.
+
+    Only the first words are tried: a word with a character the name key keeps adds a key token, so a
+    prefix with more of them than the longest known name (plus one bullet mark :func:`_clean` drops) is
+    not known; a word the key drops whole ("-", "&") leaves the answer as it was before it.
+    """
+    stop = len(text) if stop is None else stop
+    limit = _max_name_tokens() + 1
+    best, known, tokens = 0, False, 0
+    for m in _WORD.finditer(text, start, stop):
+        if m.group(0).strip(_KEY_DROPPED):
+            tokens += 1
+            if tokens > limit:
+                break
+            known = _known(text[start : m.end()])
+        if known:
+            best = m.end() - start
+    return best
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -238,7 +284,7 @@ def _group_pieces(text: str, pieces: list[tuple[int, int]]) -> list[_Group]:
 
 def _known_through(text: str, prev: _Group, pieces: list[tuple[int, int]], i: int) -> int | None:
     """The piece a known name that starts at ``prev`` and crosses the comma before piece ``i`` ends in."""
-    end = prev.start + _known_prefix_end(text[prev.start : pieces[-1][1]])
+    end = prev.start + _known_prefix_end(text, prev.start, pieces[-1][1])
     if end <= pieces[i][0]:
         return None
     return next(j for j in range(i, len(pieces)) if pieces[j][1] >= end)
@@ -312,24 +358,41 @@ def split_units(text: str | None) -> list[UnitMention]:
     return mentions
 
 
+# a match never starts inside a run of spaces (it would start at the run's start): each run is read once
+_AND_CUT = re.compile(r"(?<!\s)\s++và\s++")
+
+
+@lru_cache(maxsize=1)
+def _head_tokens() -> int:
+    d = dictionary()
+    words = [*d["head_words"], *d["not_heads"], *d["level_words"], *_PERSON_ROLES]
+    return max(len(match_key(w).split()) for w in words) + 1
+
+
 def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of " và " that join two units: before "các …", a capitalised head word ("Sở Nội vụ và Sở Tư pháp")
     or a known name ("BHXH tỉnh và VPUBND tỉnh").
 
-    Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh").
+    Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh"), also when a unit and "và" come before it.
     """
-    out: list[tuple[int, int]] = []
-    for m in re.finditer(r"\s+và\s+", text[start:end]):
-        right = text[start + m.end() : end]
-        unit_follows = right[:1].isupper() and (_own_head(right) or _known_prefix_end(right) > 0)
-        if not (right.startswith("các ") or unit_follows):  # "… và VPUBND tỉnh": a known name is a unit too
+    out = []
+    comma = start - 1  # the last comma before the current "và" (start - 1: none)
+    seen = start
+    trims: dict[int, tuple[int, int] | None] = {}
+    for m in _AND_CUT.finditer(text, start, end):
+        right = _head(text, _head_tokens(), m.end(), end)
+        unit_follows = right[:1].isupper() and (_own_head(right) or _known_prefix_end(text, m.end(), end) > 0)
+        if not (text.startswith("các ", m.end(), end) or unit_follows):  # "… và VPUBND tỉnh": a known name too
             continue
-        # the unit this "và" may sit inside starts after the last comma or the last cut, whichever is later
-        piece_start = max(text.rfind(",", start, start + m.start()) + 1, start, out[-1][1] if out else start)
-        trimmed = _trim(text, piece_start, end)
-        if trimmed and _known_prefix_end(text[trimmed[0] : end]) > start + m.start() - trimmed[0]:
+        last = text.rfind(",", seen, m.start())
+        comma, seen = (last if last >= 0 else comma), m.start()
+        piece_start = max(comma + 1, out[-1][1] if out else start)  # the unit starts after a cut "và" too
+        if piece_start not in trims:
+            trims[piece_start] = _trim(text, piece_start, end)
+        trimmed = trims[piece_start]
+        if trimmed and _known_prefix_end(text, trimmed[0], end) > m.start() - trimmed[0]:
             continue
-        out.append((start + m.start(), start + m.end()))
+        out.append((m.start(), m.end()))
     return out
 
 
@@ -475,14 +538,21 @@ def normalize_units(text: str | None, ctx: UnitContext | None = None) -> list[Un
 _DEFINED = re.compile(r"\(\s*([A-ZĐ][A-ZĐ0-9&\-]{1,11})\s*\)")
 
 
+_DEFINITION_SEPS = re.compile(r"[.;:()\n]")
+
+
 def defined_abbreviations(text: str) -> dict[str, str]:
     """``… Trung tâm giám sát, điều hành an toàn thông tin (SOC)`` -> {"SOC": "Trung tâm giám sát, …"}."""
     text = nfc(text or "")
     heads = dictionary()["head_words"]
     found: dict[str, str] = {}
+    seg, seen = 0, 0  # the start of the text after the last separator before ``seen``
     for m in _DEFINED.finditer(text):
         abbr = m.group(1)
-        before = re.split(r"[.;:()\n]", text[: m.start()])[-1].split()[-14:]
+        for sep in _DEFINITION_SEPS.finditer(text, seen, m.start()):  # each character read once
+            seg = sep.end()
+        seen = m.start()
+        before = text[seg : m.start()].split()[-14:]
         definition = _by_initials(abbr, before) or _by_head(before, heads)
         if definition and abbr not in found:
             found[abbr] = definition

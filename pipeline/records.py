@@ -317,6 +317,9 @@ def document_row(base: Document, ex: Extraction) -> Document:
         )
     else:
         status, error = Status.OK, None
+    if ex.limited:  # pages beyond a limit: recorded, the rest read
+        status = Status.PARTIAL
+        error = " ".join([*ex.limited, *([error] if error else [])])
     return dataclasses.replace(
         base,
         pages=ex.pages,

@@ -18,6 +18,7 @@ import duckdb
 import pikepdf
 import pytest
 
+from extractors.settings import ExtractSettings, Limits
 from pipeline import store
 from pipeline.ingest import ingest, rebuild, reextract
 from tests.conftest import FIXTURES, ROOT, run_cli
@@ -347,6 +348,34 @@ def test_limits_refuse_hostile_files_with_the_limit_named(tmp_path):
     assert tight.exit_code == 0 and "max_docx_mb" in tight.output
     wrong = run_cli("ingest", str(raw), "--out", str(tmp_path / "o3"), "--limit", "max_bananas=1")
     assert wrong.exit_code == 2 and "expected NAME=VALUE" in wrong.output
+
+
+@pytest.mark.slow
+def test_pages_beyond_a_limit_are_recorded_and_the_rest_read(tmp_path):
+    """A real plan's pages 9–10 and a 14400 × 14400 pt page: the plan's rows are read, the huge page is
+    named in the error with the limit and how to raise it; ``max_pages=1`` reads page 1 only and says so."""
+    raw = tmp_path / "raw"
+    plan = page_pdf(raw / "plan.pdf", 8, 9)
+    huge = _huge_page_pdf(tmp_path / "huge.pdf")
+    with pikepdf.open(plan, allow_overwriting_input=True) as pdf, pikepdf.open(huge) as big:
+        pdf.pages.append(big.pages[0])
+        pdf.save(plan)
+    alone = page_pdf(tmp_path / "alone" / "plan.pdf", 8, 9)
+    ingest([alone], tmp_path / "o0", jobs=1)
+    ((want,),) = rows(tmp_path / "o0", "select count(*) from tasks")
+    assert want > 0
+
+    ingest([raw], tmp_path / "o1", jobs=1)
+    ((status, error, pages, n_tasks),) = rows(
+        tmp_path / "o1", "select status, error, pages, (select count(*) from tasks) from documents"
+    )
+    assert (status, pages, n_tasks) == ("partial", 2, want)
+    assert error.startswith("Page 3 was not read") and "max_render_pixels" in error and "--limit" in error
+
+    ingest([raw], tmp_path / "o2", jobs=1, settings=ExtractSettings(limits=Limits(max_pages=1)))
+    ((status, error, pages),) = rows(tmp_path / "o2", "select status, error, pages from documents")
+    assert (status, pages) == ("partial", 1)
+    assert "Pages 2–3 were not read" in error and "max_pages" in error and "--limit max_pages=N" in error
 
 
 @pytest.mark.slow
