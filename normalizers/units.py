@@ -375,7 +375,7 @@ def _and_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     Never inside a known name ("Văn phòng Đoàn ĐBQH và HĐND tỉnh"), also when a unit and "và" come before it.
     """
-    out = []
+    out: list[tuple[int, int]] = []
     comma = start - 1  # the last comma before the current "và" (start - 1: none)
     seen = start
     trims: dict[int, tuple[int, int] | None] = {}
