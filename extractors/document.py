@@ -67,7 +67,7 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     if integrity.pages != parsed:
         problems.insert(0, f"qpdf sees {integrity.pages} pages but the text parser read {parsed}")
     ex = _result(path, raw, asm, problems, cross_checked)
-    ex.limited = selection.notes
+    ex.limited = selection.notes + raw.limited
     return ex
 
 

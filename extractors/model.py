@@ -174,6 +174,7 @@ class RawDocument:
     pages: list[RawPage]
     metadata: dict[str, str] = field(default_factory=dict)
     text_encoding: str = "unicode"  # "unicode", or the legacy encodings converted ("tcvn3", "tcvn3/vni")
+    limited: list[str] = field(default_factory=list)  # pages the reader left unread, each with why (a limit)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.annotations import add_annotation_lines
 from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
+from extractors.sources.pdfium import char_count, page_box
 from extractors.sources.textcheck import implausible, page_objects, vector_text, vietnamese_plausibility
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class PdfReader:
         self.only = set(pages) if pages is not None else None
         self.state = ReadState(path, settings)
         self.encodings: set[str] = set()
+        self.limited: list[int] = []  # pages over max_page_chars: not read
 
     def read(self) -> RawDocument:
         pdf = pdfium.PdfDocument(self.path)
@@ -62,7 +64,18 @@ class PdfReader:
             source.close()
             pdf.close()
         encoding = "/".join(sorted(self.encodings)) or "unicode"
-        return RawDocument(self.path, self.settings.engine, pages, meta, encoding)
+        return RawDocument(self.path, self.settings.engine, pages, meta, encoding, self._limit_notes())
+
+    def _limit_notes(self) -> list[str]:
+        if not self.limited:
+            return []
+        cap = self.settings.limits.max_page_chars
+        pages = ", ".join(str(n) for n in self.limited)
+        return [
+            f"Page(s) {pages} not read: more than {cap:,} characters on one page (max_page_chars); "
+            + self.settings.limits.hint("max_page_chars", cap)
+            + "."
+        ]
 
     def _page(self, pdf: pdfium.PdfDocument, index: int, source: PageSource) -> RawPage:
         handle = pdf[index]
@@ -81,7 +94,13 @@ class PdfReader:
             handle.close()  # frees the page: memory stays flat on long files
 
     def _content(self, page: SourcePage, source: PageSource) -> PageContent:
-        """The page's characters from the text layer, or from its image when the layer is unusable."""
+        """The page's characters from the text layer, or from its image when the layer is unusable;
+        none from a page over ``max_page_chars`` (counted before they are read: recorded, not read)."""
+        cap = self.settings.limits.max_page_chars
+        if cap and char_count(page.pdfium) > cap:
+            self.limited.append(page.number)
+            width, height = page_box(page.pdfium)[1]
+            return PageContent(page.number, width, height, [], [], "limit")
         content = source.read(page)
         content.chars, content.encoding = decode_legacy(content.chars)
         decision = self._ocr_reason(content, page)

@@ -22,6 +22,8 @@ class Limits:
       ``partial``, the error names them and the limit).
     - ``max_render_pixels``: pixels of one page rendered at 300 dpi (an A4 page is ~8.7 M); a larger
       page is not read (nor rendered) but recorded the same way; a PDF with no page left is refused.
+    - ``max_page_chars``: characters of one page's text layer (a dense A4 page has ~6,000); a page
+      with more is not read (its characters would cost gigabytes) but recorded the same way.
     - ``max_docx_mb``: uncompressed size of a Word file's parts (ZIP bombs); larger is refused.
     - ``max_docx_paragraphs``: paragraphs of a Word file; more is refused.
 
@@ -34,6 +36,7 @@ class Limits:
     max_memory_mb: int = 4096
     max_pages: int = 2000
     max_render_pixels: int = 60_000_000
+    max_page_chars: int = 500_000
     max_docx_mb: int = 256
     max_docx_paragraphs: int = 200_000
 

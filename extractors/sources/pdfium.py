@@ -27,6 +27,15 @@ def _font_info(textpage: Any, index: int, buf: ctypes.Array, flags: ctypes.c_int
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace") if n else ""
 
 
+def char_count(page: pdfium.PdfPage) -> int:
+    """Characters on the page's text layer, counted without reading them."""
+    textpage = page.get_textpage()
+    try:
+        return max(int(pdfium_c.FPDFText_CountChars(textpage.raw)), 0)
+    finally:
+        textpage.close()
+
+
 def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
     """Printed characters (PDFium's generated spaces and line breaks left out).
 

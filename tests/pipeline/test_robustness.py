@@ -393,3 +393,48 @@ def test_a_memory_cap_turns_exhaustion_into_a_recorded_failure(tmp_path):
     docs = dict(rows(out, "select file_name, status || ': ' || coalesce(error, '') from documents"))
     assert docs["plan.pdf"].startswith("ok")
     assert docs["huge.pdf"].startswith("failed") and ("memory" in docs["huge.pdf"] or "died" in docs["huge.pdf"])
+
+
+def _dense_page_pdf(dest: Path, n_chars: int) -> Path:
+    """One page whose text layer holds ``n_chars`` characters (as a page of 4 M characters would, smaller)."""
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        )
+        page = pdf.pages[0]
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(b"BT /F1 1 Tf 10 400 Td (" + b"x" * n_chars + b") Tj ET")
+        pdf.save(dest)
+    return dest
+
+
+@pytest.mark.slow
+def test_a_page_over_the_character_cap_is_recorded_and_not_read(tmp_path):
+    """A page with more characters than ``max_page_chars`` is counted, not read (no memory spent on it),
+    named in the error with the limit; the plan's pages around it are read as alone."""
+    import pypdfium2 as pdfium
+
+    from extractors.sources.pdfium import char_count
+
+    alone = page_pdf(tmp_path / "alone" / "plan.pdf", 8, 9)
+    doc = pdfium.PdfDocument(str(alone))
+    cap = max(char_count(doc[i]) for i in range(len(doc))) + 1
+    doc.close()
+    ingest([alone], tmp_path / "o0", jobs=1)
+    ((want,),) = rows(tmp_path / "o0", "select count(*) from tasks")
+
+    plan = page_pdf(tmp_path / "raw" / "plan.pdf", 8, 9)
+    with (
+        pikepdf.open(plan, allow_overwriting_input=True) as pdf,
+        pikepdf.open(_dense_page_pdf(tmp_path / "d.pdf", 3 * cap)) as d,
+    ):
+        pdf.pages.insert(1, d.pages[0])
+        pdf.save(plan)
+    settings = ExtractSettings(limits=Limits(max_page_chars=cap))
+    ingest([tmp_path / "raw"], tmp_path / "o1", jobs=1, settings=settings)
+    ((status, error, n_tasks),) = rows(
+        tmp_path / "o1", "select status, error, (select count(*) from tasks) from documents"
+    )
+    assert (status, n_tasks) == ("partial", want)
+    assert error.startswith("Page(s) 2 not read") and "max_page_chars" in error and "--limit max_page_chars=N" in error
