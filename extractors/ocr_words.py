@@ -18,12 +18,13 @@ are what the author typed.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from normalizers.text import nfc
 
@@ -34,6 +35,7 @@ _CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]/\\\"“”-]")  # between two syllabl
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 
 
+@cache  # a few thousand distinct syllables make up the word lists: each keyed once
 def _key(syllable: str) -> str:
     """A syllable's identity whatever the tone's placement ("hóa" = "hoá", "ủy" = "uỷ"), lower case."""
     decomposed = unicodedata.normalize("NFD", syllable.lower())
@@ -41,6 +43,7 @@ def _key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES)) + tones
 
 
+@cache
 def _skeleton(syllable: str) -> str:
     """The letters without tone or vowel marks ("tầm" -> "tam"); đ stays đ (OCR does not lose its bar)."""
     decomposed = unicodedata.normalize("NFD", syllable.lower())
@@ -76,9 +79,14 @@ def _pairs(entries: list[str]) -> set[tuple[str, str]]:
 
 
 def _dictionary_entries() -> list[str]:
+    # found without importing underthesea (its import alone takes a second)
+    spec = importlib.util.find_spec("underthesea")
     try:
-        text = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt").read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:  # the check is a bonus, never a need
+        if spec is None or not spec.submodule_search_locations:
+            raise FileNotFoundError("underthesea is not installed")
+        path = Path(next(iter(spec.submodule_search_locations))) / "corpus" / "data" / "Viet74K.txt"
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:  # the check is a bonus, never a need
         log.warning("underthesea's word list is not available (%s): OCR'd marks are checked less", exc)
         return []
     return [nfc(line.strip()) for line in text.splitlines() if " " in line.strip()]
