@@ -229,7 +229,7 @@ class ProcessExecutor:
                 return fut.result()
             except BrokenProcessPool:
                 for p in procs:
-                    p.join(timeout=2)
+                    p.join(timeout=15)  # dead already: instant; a loaded machine may take seconds to reap it
                 codes = [p.exitcode for p in procs if p.exitcode is not None]
                 exitcode = codes[0] if codes else None
                 log.warning("job %s killed its worker (exit code %s)", job[:2], exitcode)
