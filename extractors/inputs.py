@@ -162,10 +162,51 @@ def _check_docx(path: Path, limits: Limits) -> None:
 
 
 def _check_pdf(path: Path, limits: Limits) -> None:
-    """Refuse a PDF none of whose pages is within the limits (a longer one is read in part)."""
+    """Refuse a PDF with a stream that inflates beyond ``max_stream_mb`` (a compression bomb), or none
+    of whose pages is within the limits (a longer one is read in part)."""
+    cap = limits.max_stream_mb * 1024 * 1024
+    if cap and (over := _stream_over(path, cap)) is not None:
+        raise InputError(
+            f"The PDF holds a compressed stream (object {over}) that unpacks to more than {limits.max_stream_mb} MB "
+            f"(max_stream_mb; a compression bomb, or a huge image): "
+            f"{Limits.hint('max_stream_mb', limits.max_stream_mb)}."
+        )
     selection = pdf_pages_within_limits(path, limits)
     if selection.keep == []:
         raise InputError("No page of the PDF is within the limits. " + " ".join(selection.notes))
+
+
+def _stream_over(path: Path, cap: int) -> int | None:
+    """The number of the first Flate stream whose data inflates beyond ``cap`` bytes, None when none does:
+    inflated a megabyte at a time and counted, never held (a 2 KB bomb unpacks to gigabytes)."""
+    import zlib
+
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            for obj in pdf.objects:
+                if not isinstance(obj, pikepdf.Stream) or not _flate_first(obj.get("/Filter")):
+                    continue
+                inflater, data, size = zlib.decompressobj(), obj.read_raw_bytes(), 0
+                try:
+                    while data and size <= cap:
+                        size += len(inflater.decompress(data, 1 << 20))
+                        data = inflater.unconsumed_tail
+                except zlib.error:
+                    continue  # damaged data: the reader says what it can read
+                if size > cap:
+                    return int(obj.objgen[0])
+    except pikepdf.PdfError:
+        return None  # check_structure says why
+    return None
+
+
+def _flate_first(filters: object) -> bool:
+    import pikepdf
+
+    first = filters[0] if isinstance(filters, pikepdf.Array) and len(filters) else filters
+    return str(first) == "/FlateDecode"
 
 
 @dataclass

@@ -24,6 +24,8 @@ class Limits:
       page is not read (nor rendered) but recorded the same way; a PDF with no page left is refused.
     - ``max_page_chars``: characters of one page's text layer (a dense A4 page has ~6,000); a page
       with more is not read (its characters would cost gigabytes) but recorded the same way.
+    - ``max_stream_mb``: what one compressed stream of a PDF unpacks to (a 2.4 KB compression bomb
+      unpacks to gigabytes); a PDF with a larger one is refused, the stream counted, never held.
     - ``max_docx_mb``: uncompressed size of a Word file's parts (ZIP bombs); larger is refused.
     - ``max_docx_paragraphs``: paragraphs of a Word file; more is refused.
 
@@ -37,6 +39,7 @@ class Limits:
     max_pages: int = 2000
     max_render_pixels: int = 60_000_000
     max_page_chars: int = 500_000
+    max_stream_mb: int = 512
     max_docx_mb: int = 256
     max_docx_paragraphs: int = 200_000
 

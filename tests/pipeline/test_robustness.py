@@ -438,3 +438,31 @@ def test_a_page_over_the_character_cap_is_recorded_and_not_read(tmp_path):
     )
     assert (status, n_tasks) == ("partial", want)
     assert error.startswith("Page(s) 2 not read") and "max_page_chars" in error and "--limit max_page_chars=N" in error
+
+
+def _flate_bomb_pdf(dest: Path, inflated_mb: int) -> Path:
+    """A plan-sized PDF with one stream of zeros compressed ~1000:1 (a compression bomb, smaller)."""
+    import zlib
+
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        bomb = pikepdf.Stream(pdf, b"")
+        bomb.write(zlib.compress(b"\0" * (inflated_mb * 2**20), 9), filter=pikepdf.Name.FlateDecode)
+        pdf.pages[0].obj.Contents = pdf.make_indirect(bomb)
+        pdf.save(dest)
+    return dest
+
+
+@pytest.mark.slow
+def test_a_compression_bomb_is_refused_without_being_unpacked(tmp_path):
+    raw = tmp_path / "raw"
+    page_pdf(raw / "plan.pdf", 8)
+    bomb = _flate_bomb_pdf(raw / "bomb.pdf", 40)
+    assert bomb.stat().st_size < 100_000
+    out = tmp_path / "out"
+    r = run_cli("ingest", str(raw), "--out", str(out), "-q", "-j", "1", "--limit", "max_stream_mb=8")
+    assert r.exit_code == 0, r.output
+    docs = dict(rows(out, "select file_name, status || ': ' || coalesce(error, '') from documents"))
+    assert docs["plan.pdf"].startswith("ok")
+    assert docs["bomb.pdf"].startswith("failed") and "max_stream_mb" in docs["bomb.pdf"]
+    assert "--limit max_stream_mb=N" in docs["bomb.pdf"]
