@@ -197,8 +197,8 @@ def _stream_over(path: Path, cap: int) -> int | None:
                     continue  # damaged data: the reader says what it can read
                 if size > cap:
                     return int(obj.objgen[0])
-    except pikepdf.PdfError:
-        return None  # check_structure says why
+    except (pikepdf.PdfError, pikepdf.PasswordError):
+        return None  # check_structure says why (a password, damage)
     return None
 
 
