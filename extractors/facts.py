@@ -75,10 +75,12 @@ _DOC_TYPES = tuple(
 )
 _MOTTO = ("cong hoa xa hoi", "doc lap", "tu do - hanh phuc", "hanh phuc")
 #: "Số:" as printed, and as OCR misreads it on scans ("Sé:", "Sô:", "só:", "Sẽ:"): an S, one vowel of any tone, a colon
-_SO = r"[Ss][oóòỏõọôốồổỗộơớờởỡợeéèẻẽẹêếềểễệöő]"
+SO_PREFIX = r"[Ss][oóòỏõọôốồổỗộơớờởỡợeéèẻẽẹêếềểễệöő]"
 # Possessive spaces (what follows them is never a space) and a number that ends at a non-space: each
 # run of spaces is read once, where ``\s*[:.]?\s*(?P<number>.*?)\s*$`` tried every split of it.
-_NUMBER = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s++)?(?:[Ss]ố\s*+[:.;]?|" + _SO + r"\s*+[:.;])\s*+(?P<number>(?:.*\S)?)\s*+$")
+_NUMBER = re.compile(
+    r"^(?:[A-ZĐ][\wĐđ]*\s++)?(?:[Ss]ố\s*+[:.;]?|" + SO_PREFIX + r"\s*+[:.;])\s*+(?P<number>(?:.*\S)?)\s*+$"
+)
 _NUMBER_SHAPE = re.compile(r"^[\w.]*\s*/\s*[\wĐđ&/.-]+$")
 #: what OCR reads for a handwritten or stamped digit in a date's day and month ("ngày3| tháng I2")
 _OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "Ô": "0", "Ö": "0"})

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from extractors.signatures import Signature
@@ -136,6 +136,10 @@ class PageContent:
     ocr: OcrInfo | None = None
     retry_cell: Callable[[BBox], tuple[str, float]] | None = None
     to_page: Callable[[BBox], BBox] | None = None
+    #: OCR: the upright page image (RGB, colour ink kept) of a box (points), for a second reading of
+    #: handwriting (the number written into "Số: ……/UBND"); its pixels per point are ``dpi / 72``
+    crop_colour: Callable[[BBox], Any] | None = None
+    dpi: int = 72
 
 
 @dataclass

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import bisect
 import logging
+import re
 from collections.abc import Sequence
 
 import pypdfium2 as pdfium
 from pdfplumber.utils import cluster_objects, extract_text
 
+from extractors import handdigits
+from extractors.facts import SO_PREFIX
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
-from extractors.model import GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
+from extractors.model import BBox, GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
 from extractors.ocr_text import fix_ocr_line, fix_ocr_lines
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
@@ -29,6 +32,7 @@ from extractors.sources.annotations import add_annotation_lines
 from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
 from extractors.sources.pdfium import char_count, page_box
 from extractors.sources.textcheck import implausible, page_objects, vector_text, vietnamese_plausibility
+from normalizers.text import nfc
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +91,8 @@ class PdfReader:
                 _retry_cells(page, content)
             if content.source == "ocr":
                 _fix_ocr_cells(page)
+            if content.crop_colour is not None:
+                reread_number(page, content)
             if content.to_page is not None:
                 _boxes_to_page(page, content)
             return page
@@ -158,6 +164,80 @@ def _retry_cells(page: RawPage, content: PageContent) -> None:
             text, conf = content.retry_cell(cell.bbox)
             if text and (not cell.lines or conf > (cell.confidence or 0)):
                 cell.lines, cell.confidence = [text], round(conf, 1)
+
+
+_NUMBER_START = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?" + SO_PREFIX)
+
+
+def reread_number(page: RawPage, content: PageContent) -> None:
+    """The number written by hand into "Số: ……/CT-UBND" read again from the page image (the gap
+    between the typed "Số:" and the "/" of the code, :mod:`extractors.handdigits`).
+
+    A sure reading replaces Tesseract's digits; one that is not sure but differs from them marks
+    the line's digits unsure (two readers disagree), so no number is taken from it."""
+    assert content.crop_colour is not None
+    for line in page.lines:
+        if line.bbox[1] > page.height * 0.4 or line.bbox[0] > page.width * 0.5:
+            continue
+        text = nfc(line.text).strip()
+        head = _NUMBER_START.match(text)
+        if head is None:
+            continue
+        gap = _number_gap(line, content.chars)
+        if gap is None:
+            continue
+        box, height = gap
+        read = handdigits.read_digits(content.crop_colour(box), height * content.dpi / 72)
+        number, slash, code = text[head.end() :].partition("/")
+        before = re.sub(r"\D", "", number)
+        if read is not None and read.sure:
+            line.text = f"{head.group(0)}: {read.digits}{slash}{code}"
+            line.digits_confidence = read.confidence
+            log.info("page %d: handwritten number read %s (OCR read %r)", page.number, read.digits, before)
+        elif before and (read is None or read.digits != before):
+            line.digits_confidence = 0.0
+            log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
+        return
+
+
+def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
+    """The box (points) from the "Số" word's left edge to the "/" of the number's code (in the same
+    line or in a word read apart to its right), taller than the line (handwriting leaves it), and the
+    typed line's height; None when the words are not found."""
+    x0, top, x1, bottom = line.bbox
+    so = min(
+        (
+            w
+            for w in words
+            if x0 - 1 <= w["x0"] <= x1
+            and top - 1 <= (w["top"] + w["bottom"]) / 2 <= bottom + 1
+            and re.match(SO_PREFIX, nfc(w["text"]))
+        ),
+        key=lambda w: w["x0"],
+        default=None,
+    )
+    if so is None:
+        return None
+    h = so["bottom"] - so["top"]
+    beside = sorted(
+        (
+            w
+            for w in words
+            if w["x0"] >= so["x0"]
+            and "/" in w["text"]
+            and w["x0"] - so["x1"] < 6 * h
+            and min(w["bottom"], so["bottom"]) - max(w["top"], so["top"]) > 0.5 * h
+        ),
+        key=lambda w: w["x0"],
+    )
+    if not beside:
+        return None
+    slash = beside[0]
+    at = slash["text"].index("/")
+    slash_x = slash["x0"] + (slash["x1"] - slash["x0"]) * at / max(len(slash["text"]), 1)
+    if slash_x - so["x0"] < 1.5 * h:
+        return None  # no room for a written number
+    return (so["x0"], top - 0.6 * h, slash_x + 0.1 * h, bottom + 0.4 * h), h
 
 
 def _fix_ocr_cells(page: RawPage) -> None:

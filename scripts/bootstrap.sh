@@ -22,6 +22,10 @@ fi
 if ! command -v soffice >/dev/null; then
   need_apt+=(libreoffice-writer-nogui fonts-liberation fonts-dejavu-core)
 fi
+# handwritten numbers on scans ("Số: 851/KH-SYT" written in by hand): digits of handwriting fonts train the reader
+if [ ! -f /usr/share/fonts/truetype/fifthhorseman/dkg.ttf ]; then
+  need_apt+=(fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver fonts-humor-sans fonts-kristi fonts-comic-neue)
+fi
 # kehoach review's browser test: Debian's Chromium and its driver (Selenium; no browser download)
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   need_apt+=(chromium chromium-driver)

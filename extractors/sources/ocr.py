@@ -193,6 +193,22 @@ def ocr_cell(
     return "", -1.0
 
 
+def upright_crop(rgb: np.ndarray, frame: scanimage.Frame, bbox: tuple[float, float, float, float]) -> np.ndarray:
+    """A box (points, in the upright frame the page's words are in) of the colour page image, turned
+    and deskewed as the words were: handwriting in coloured ink, which the OCR pass paints white."""
+    import cv2
+
+    img = rgb
+    if frame.matrix is not None:
+        h, w = rgb.shape[:2]
+        img = cv2.warpAffine(rgb, frame.matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+    if frame.rotation:
+        img = scanimage.rotate(img, frame.rotation)
+    k = frame.dpi / 72
+    x0, top, x1, bottom = (int(round(v * k)) for v in bbox)
+    return np.ascontiguousarray(img[max(top, 0) : max(bottom, 0), max(x0, 0) : max(x1, 0)])
+
+
 def page_dpi(image_dpi: float | None) -> int:
     if image_dpi is None:
         return DPI
@@ -248,7 +264,17 @@ class OcrSource:
 
         fw, fh = frame.size
         return PageContent(
-            page.number, fw, fh, words, edges, self.name, ocr=info, retry_cell=retry, to_page=frame.to_page
+            page.number,
+            fw,
+            fh,
+            words,
+            edges,
+            self.name,
+            ocr=info,
+            retry_cell=retry,
+            to_page=frame.to_page,
+            crop_colour=functools.partial(upright_crop, rgb, frame),
+            dpi=dpi,
         )
 
     def _orientation(self, binary: np.ndarray, dpi: int) -> int:
