@@ -77,7 +77,11 @@ class DigitRead:
     @property
     def sure(self) -> bool:
         """Every digit read with :data:`MIN_AGREEMENT` and within :data:`MAX_DISTANCE`."""
-        return min(self.agreement) >= MIN_AGREEMENT - 1e-9 and max(self.distance) <= MAX_DISTANCE
+        return (
+            self.digits.isdigit()
+            and min(self.agreement) >= MIN_AGREEMENT - 1e-9
+            and max(self.distance) <= MAX_DISTANCE
+        )
 
     @property
     def confidence(self) -> float:
@@ -277,6 +281,17 @@ def draw_strokes(strokes: list[Stroke], rng: np.random.Generator, height: int = 
     return img
 
 
+NOT_DIGIT = 10  # the label of scribbles: pen strokes that are no digit
+SCRIBBLES = 400
+
+
+def scribble(rng: np.random.Generator, height: int = 48) -> np.ndarray:
+    """A pen's random walk (a flourish, a stroke of a signature): what a gap may hold that is no digit."""
+    steps = rng.normal(0, float(rng.uniform(0.08, 0.3)), size=(int(rng.integers(4, 14)), 2))
+    pts = np.cumsum(steps, axis=0) * [0.6, 1.0] + [0.3, 0.5]
+    return draw_strokes([[(float(x), float(y)) for x, y in pts]], rng, height)
+
+
 @functools.cache
 def training_set() -> tuple[np.ndarray, np.ndarray]:
     """(glyph vectors, digit labels) rendered from :func:`font_files`, the same on every run (seeded)."""
@@ -299,6 +314,11 @@ def training_set() -> tuple[np.ndarray, np.ndarray]:
                 if vec is not None:
                     vectors.append(vec)
                     labels.append(d)
+    for _ in range(SCRIBBLES):
+        vec = normalise(scribble(rng))
+        if vec is not None:
+            vectors.append(vec)
+            labels.append(NOT_DIGIT)
     log.info("handwritten digits: %d training glyphs from %d fonts", len(vectors), len(fonts))
     if not vectors:
         return np.zeros((0, SIZE * SIZE), np.float32), np.zeros(0, np.int64)
@@ -306,14 +326,15 @@ def training_set() -> tuple[np.ndarray, np.ndarray]:
 
 
 def classify(ink: np.ndarray) -> tuple[int, float, float] | None:
-    """(digit, agreement, distance) of one glyph: the majority of its K nearest training glyphs."""
+    """(digit, agreement, distance) of one glyph: the majority of its K nearest training glyphs
+    (:data:`NOT_DIGIT` when they are scribbles)."""
     vectors, labels = training_set()
     vec = normalise(ink)
     if vec is None or not len(labels):
         return None
     dist = 1.0 - vectors @ vec
     near = np.argpartition(dist, K)[:K]
-    votes = np.bincount(labels[near], minlength=10)
+    votes = np.bincount(labels[near], minlength=NOT_DIGIT + 1)
     digit = int(votes.argmax())
     best = float(dist[near][labels[near] == digit].min())
     return digit, float(votes[digit] / K), best
@@ -432,7 +453,7 @@ def read_digits(crop: np.ndarray, line_height: float) -> DigitRead | None:
         got = classify(g)
         if got is None:
             return None
-        digits.append(str(got[0]))
+        digits.append(str(got[0]) if got[0] != NOT_DIGIT else "?")
         agreement.append(got[1])
         distance.append(got[2])
     read = DigitRead("".join(digits), tuple(agreement), tuple(distance))
