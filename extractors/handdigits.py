@@ -18,8 +18,11 @@ handwriting fonts, see ``scripts/bootstrap.sh``; :data:`FONT_NAMES`) and from pe
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import math
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,13 +60,13 @@ PIXEL_WEIGHT = 0.7  # the pixels' share against the gradients'
 K = 7  # neighbours asked
 #: a digit is sure when at least this share of its K neighbours name it and its nearest neighbour is this
 #: close (cosine distance). Measured leaving each font (and the pen-drawn set) out of the training glyphs
-#: and reading its digits with the rest: 7/7 and <= 0.10 keep 78% of the digits with 1.8% of them wrong
-#: (6/7 and <= 0.20: 90% kept, 3.9% wrong); handwriting is further from the fonts than they are from
+#: and reading its digits with the rest: 7/7 and <= 0.10 keep 79% of the digits with 1.7% of them wrong
+#: (6/7 and <= 0.20: 91% kept, 3.8% wrong); handwriting is further from the fonts than they are from
 #: each other, so the strictest agreement is asked
 MIN_AGREEMENT = 1.0
 MAX_DISTANCE = 0.10
 VARIANTS = 24  # distorted renderings per font and digit
-STROKE_VARIANTS = 240  # pen-drawn glyphs per digit (shared among its ways of writing)
+STROKE_VARIANTS = 600  # pen-drawn glyphs per digit (shared among its ways of writing)
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,7 @@ class DigitRead:
     def sure(self) -> bool:
         """Every digit read with :data:`MIN_AGREEMENT` and within :data:`MAX_DISTANCE`."""
         return (
-            self.digits.isdigit()
-            and min(self.agreement) >= MIN_AGREEMENT - 1e-9
-            and max(self.distance) <= MAX_DISTANCE
+            self.digits.isdigit() and min(self.agreement) >= MIN_AGREEMENT - 1e-9 and max(self.distance) <= MAX_DISTANCE
         )
 
     @property
@@ -244,6 +245,7 @@ STROKES: dict[int, list[list[Stroke]]] = {
     7: [
         [[(0.0, 0.0), (0.6, 0.0), (0.2, 1.0)]],
         [[(0.0, 0.0), (0.6, 0.0), (0.25, 1.0)], [(0.15, 0.5), (0.55, 0.5)]],
+        [[(0.0, 0.05), (0.6, 0.0), (0.3, 1.0)], [(0.05, 0.48), (0.5, 0.45)]],
         [[(0.02, 0.15), (0.02, 0.0), (0.6, 0.02), (0.3, 1.0)]],
     ],
     8: [
@@ -292,13 +294,45 @@ def scribble(rng: np.random.Generator, height: int = 48) -> np.ndarray:
     return draw_strokes([[(float(x), float(y)) for x, y in pts]], rng, height)
 
 
+def _cache_path(fonts: list[Path]) -> Path | None:
+    """Where the training glyphs are kept between runs: the user's cache folder, keyed by this module's
+    code and the fonts (a changed rule or font builds them again); None without a home."""
+    key = hashlib.sha256(Path(__file__).read_bytes())
+    for font in fonts:
+        key.update(f"{font}:{font.stat().st_size}".encode())
+    base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if Path.home().is_dir() else "")
+    return Path(base) / "kehoach" / f"handdigits-{key.hexdigest()[:16]}.npz" if base else None
+
+
 @functools.cache
 def training_set() -> tuple[np.ndarray, np.ndarray]:
-    """(glyph vectors, digit labels) rendered from :func:`font_files`, the same on every run (seeded)."""
+    """(glyph vectors, digit labels) rendered from :func:`font_files`, the same on every run (seeded);
+    kept in the user's cache folder (:func:`_cache_path`), built in about 10 s when it is not there."""
+    fonts = font_files()
+    cache = _cache_path(fonts)
+    if cache is not None and cache.is_file():
+        try:
+            with np.load(cache) as saved:
+                return saved["vectors"], saved["labels"]
+        except (OSError, ValueError, KeyError):
+            log.warning("handwritten digits: unreadable cache %s, building it again", cache)
+    vectors, labels = _build_training_set(fonts)
+    if cache is not None and len(labels):
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=cache.parent, suffix=".npz")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(fh, vectors=vectors, labels=labels)
+            os.replace(tmp, cache)
+        except OSError as exc:
+            log.info("handwritten digits: cache not written (%s)", exc)
+    return vectors, labels
+
+
+def _build_training_set(fonts: list[Path]) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(18)
     vectors: list[np.ndarray] = []
     labels: list[int] = []
-    fonts = font_files()
     for font in fonts:
         for d in range(10):
             for _ in range(VARIANTS):
