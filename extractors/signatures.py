@@ -57,7 +57,8 @@ def read_signatures(path: str) -> list[Signature]:
                 except (ValueError, KeyError, TypeError, PdfError) as exc:
                     log.warning("signature %s of %s not read: %s", sig.field_name, path, exc)
     except (PdfError, ValueError, KeyError, TypeError, OSError) as exc:
-        log.warning("signatures of %s not read: %s", path, exc)
+        out = _lenient(path)
+        log.warning("signatures of %s not read by pyHanko (%s); %d read leniently", path, exc, len(out))
     finally:
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
@@ -86,6 +87,97 @@ def _one(sig: Any) -> Signature:
         signed_at=sig.self_reported_timestamp,
         intact=bool(intact and valid),
         covers_file=coverage == SignatureCoverageLevel.ENTIRE_FILE,
+    )
+
+
+def _lenient(path: str) -> list[Signature]:
+    """The signatures of a file pyHanko refuses, read as far as they can be: a file re-saved by a tool
+    that encrypted the signatures' ``/Contents`` too (against the PDF standard, which leaves them in
+    clear) holds a CMS that decrypts with the file's key. The signer and signing time are read from it;
+    the signed bytes were rewritten, so the signature is never ``intact`` and covers nothing."""
+    import hashlib
+
+    import pikepdf
+    from asn1crypto import cms
+
+    out: list[Signature] = []
+    try:
+        with pikepdf.open(path) as pdf:
+            form: Any = pdf.Root.get("/AcroForm")
+            fields: Any = form.get("/Fields", []) if form is not None else []
+            for field in fields:
+                value = field.get("/V")
+                if field.get("/FT") != "/Sig" or value is None or "/Contents" not in value:
+                    continue
+                data = bytes(value.Contents)
+                info = _content_info(data, cms)
+                if info is None and pdf.is_encrypted and value.is_indirect:
+                    num, gen = value.objgen
+                    key = pdf.encryption.encryption_key
+                    obj_key = hashlib.md5(key + num.to_bytes(3, "little") + gen.to_bytes(2, "little") + b"sAlT")
+                    info = _content_info(_aes_decrypt(obj_key.digest()[:16], data), cms)
+                if info is None:
+                    continue
+                out.append(_from_cms(info, field, value))
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        log.info("signatures of %s not read leniently either: %s", path, exc)
+    return out
+
+
+def _aes_decrypt(key: bytes, data: bytes) -> bytes:
+    """AES-128-CBC as PDF encryption (AESV2) uses it: the first 16 bytes are the IV, PKCS#7 padding."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    if len(data) < 32 or len(data) % 16:
+        return b""
+    dec = Cipher(algorithms.AES(key), modes.CBC(data[:16])).decryptor()
+    plain = dec.update(data[16:]) + dec.finalize()
+    pad = plain[-1]
+    return plain[:-pad] if 0 < pad <= 16 else plain
+
+
+def _content_info(data: bytes, cms: Any) -> Any:
+    """A CMS ``ContentInfo`` of signed data, or None when ``data`` is none."""
+    if not data.startswith(b"\x30"):
+        return None
+    try:
+        info = cms.ContentInfo.load(data, strict=False)
+        if info["content_type"].native != "signed_data":
+            return None
+        info["content"]["signer_infos"]  # parses the lazy structure now, not later
+        return info
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _from_cms(info: Any, field: Any, value: Any) -> Signature:
+    signed = info["content"]
+    signer_info = signed["signer_infos"][0]
+    sid = signer_info["sid"].native
+    subject: dict = {}
+    for cert in signed["certificates"] or []:
+        chosen = cert.chosen
+        if getattr(chosen, "serial_number", None) == (sid or {}).get("serial_number") or not subject:
+            subject = chosen.subject.native
+    signed_at = None
+    for attr in signer_info["signed_attrs"] or []:
+        if attr["type"].native == "signing_time":
+            signed_at = attr["values"][0].native
+    if signed_at is None and "/M" in value:
+        from pyhanko.pdf_utils.generic import parse_pdf_date
+
+        try:
+            signed_at = parse_pdf_date(str(value.M), strict=False)
+        except (ValueError, TypeError):
+            signed_at = None
+    name = field.get("/T")
+    return Signature(
+        field=str(name) if name is not None else None,
+        signer=_text(subject.get("common_name")),
+        organisation=_text(subject.get("organization_name")),
+        signed_at=signed_at,
+        intact=False,
+        covers_file=False,
     )
 
 
