@@ -237,6 +237,8 @@ def front_lines(page: RawPage) -> tuple[list[TextLine], list[TextLine]]:
     return lines, stamps
 
 
+#: OCR glues "SỞ Y TẾ" into "SƠY TẾ" (no Vietnamese syllable "sơy"): the department of health
+_GLUED_SO_Y = re.compile(r"^S[OƠỞỜỚỠỢÓÒỎÕỌ]Y(?=\s+T[EẾỀỂỄỆÉÈẺẼẸ]\b)")
 _MOTTO_START = re.compile(r"\s(?=c[o0]ng\s*ho[a]\s*x[a]\s*h[o0]i)")
 
 
@@ -518,7 +520,7 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
             continue
         if (ln.bbox[0] + ln.bbox[2]) / 2 > width * 0.5 or not _is_upper(text):
             continue
-        issuer.append(text)
+        issuer.append(_GLUED_SO_Y.sub("SỞ Y", text))
     facts.issuer_lines = issuer
     parent, own = _split_issuer(issuer)
     facts.parent_agency = parent

@@ -166,6 +166,9 @@ def _retry_cells(page: RawPage, content: PageContent) -> None:
                 cell.lines, cell.confidence = [text], round(conf, 1)
 
 
+#: Tesseract's confidence in a number's digits from which they are taken as typed (not read again): typed
+#: numbers on the real scans read 43-92, handwritten ones 9-49
+TYPED_CONFIDENCE = 60.0
 _NUMBER_START = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?" + SO_PREFIX)
 
 
@@ -173,11 +176,14 @@ def reread_number(page: RawPage, content: PageContent) -> None:
     """The number written by hand into "Số: ……/CT-UBND" read again from the page image (the gap
     between the typed "Số:" and the "/" of the code, :mod:`extractors.handdigits`).
 
-    A sure reading replaces Tesseract's digits; one that is not sure but differs from them marks
-    the line's digits unsure (two readers disagree), so no number is taken from it."""
+    Digits Tesseract reads with confidence (:data:`TYPED_CONFIDENCE`: typed ones) are kept. Otherwise a
+    sure reading replaces Tesseract's digits, and one that is not sure but differs from them digit for
+    digit marks the line's digits unsure (two readers disagree), so no number is taken from it."""
     assert content.crop_colour is not None
     for line in page.lines:
         if line.bbox[1] > page.height * 0.4 or line.bbox[0] > page.width * 0.5:
+            continue
+        if line.digits_confidence is not None and line.digits_confidence >= TYPED_CONFIDENCE:
             continue
         text = nfc(line.text).strip()
         head = _NUMBER_START.match(text)
@@ -194,7 +200,7 @@ def reread_number(page: RawPage, content: PageContent) -> None:
             line.text = f"{head.group(0)}: {read.digits}{slash}{code}"
             line.digits_confidence = read.confidence
             log.info("page %d: handwritten number read %s (OCR read %r)", page.number, read.digits, before)
-        elif before and (read is None or read.digits != before):
+        elif before and read is not None and len(read.digits) == len(before) and read.digits != before:
             line.digits_confidence = 0.0
             log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
         return

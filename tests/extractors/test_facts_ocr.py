@@ -99,6 +99,23 @@ def test_provincial_letterhead_without_diacritics(tmp_path):
     assert f.signer_title == "CHU TỊCH"  # the seal's letters are no part of it
 
 
+def test_department_of_health_read_glued_is_still_its_own_body():
+    """OCR glues "SỞ Y TẾ" into "SƠY TẾ": the department is the issuer, not a tail of its parent's line."""
+    lines = [
+        TextLine("ỦY BAN NHÂN DÂN", (80, 50, 220, 62), 1, True),
+        TextLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (300, 50, 560, 62), 1, True),
+        TextLine("THÀNH PHỐ HỒ CHÍ MINH", (70, 64, 230, 76), 1, True),
+        TextLine("Độc lập - Tự do - Hạnh phúc", (350, 64, 510, 76), 1, True),
+        TextLine("SƠY TẾ", (120, 78, 180, 90), 1, True),
+        TextLine("Thành phố Hồ Chí Minh, ngày 15 tháng 01 năm 2021", (300, 100, 560, 112), 1),
+        TextLine("KẾ HOẠCH", (260, 140, 340, 152), 1, True),
+    ]
+    f = find_facts(RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")]), [])
+    assert f.issuer_lines[-1] == "SỞ Y TẾ"
+    assert f.agency == "Sở Y tế" and f.parent_agency == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+    assert f.province == "Hồ Chí Minh"
+
+
 def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
     """A handwritten number or day that OCR turns into junk is left empty, never guessed; the code of
     a number read as a line of its own ("Số: 687" | "/STP-VB") is joined to it."""
