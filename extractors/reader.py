@@ -166,9 +166,6 @@ def _retry_cells(page: RawPage, content: PageContent) -> None:
                 cell.lines, cell.confidence = [text], round(conf, 1)
 
 
-#: Tesseract's confidence in a number's digits from which they are taken as typed (not read again): typed
-#: numbers on the real scans read 43-92, handwritten ones 9-49
-TYPED_CONFIDENCE = 60.0
 _NUMBER_START = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?" + SO_PREFIX)
 
 
@@ -176,14 +173,12 @@ def reread_number(page: RawPage, content: PageContent) -> None:
     """The number written by hand into "Số: ……/CT-UBND" read again from the page image (the gap
     between the typed "Số:" and the "/" of the code, :mod:`extractors.handdigits`).
 
-    Digits Tesseract reads with confidence (:data:`TYPED_CONFIDENCE`: typed ones) are kept. Otherwise a
-    sure reading replaces Tesseract's digits, and one that is not sure but differs from them digit for
-    digit marks the line's digits unsure (two readers disagree), so no number is taken from it."""
+    Digits printed against the "/" ("1360/QĐ-TTg", one word) are typed: kept. In a gap, a sure reading
+    replaces Tesseract's digits, and one that is not sure but differs from them digit for digit marks
+    the line's digits unsure (two readers disagree), so no number is taken from it."""
     assert content.crop_colour is not None
     for line in page.lines:
         if line.bbox[1] > page.height * 0.4 or line.bbox[0] > page.width * 0.5:
-            continue
-        if line.digits_confidence is not None and line.digits_confidence >= TYPED_CONFIDENCE:
             continue
         text = nfc(line.text).strip()
         head = _NUMBER_START.match(text)
@@ -240,6 +235,8 @@ def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
         return None
     slash = beside[0]
     at = slash["text"].index("/")
+    if slash is not so and any(ch.isdigit() for ch in slash["text"][:at]):
+        return None  # "1360/QĐ-TTg": the number is printed against its code, no gap was left for it
     slash_x = slash["x0"] + (slash["x1"] - slash["x0"]) * at / max(len(slash["text"]), 1)
     if slash_x - so["x0"] < 1.5 * h:
         return None  # no room for a written number

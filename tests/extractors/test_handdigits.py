@@ -190,3 +190,20 @@ def test_a_scribble_in_the_gap_gives_no_number(tmp_path):
     facts = find_facts(read_pdf(str(path), ExtractSettings(cross_check=False)), signatures=[])
     assert facts.province == "Quảng Ngãi"
     assert facts.number is None
+
+
+def _word(text: str, x0: float, x1: float, top: float = 100.0, bottom: float = 112.0) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+
+
+def test_the_gap_is_between_so_and_the_slash_and_a_number_printed_against_its_code_has_none():
+    from extractors.model import TextLine
+    from extractors.reader import _number_gap
+
+    line = TextLine("Số: 2 /CT-UBND", (100, 100, 230, 112), 1)
+    words = [_word("Số:", 100, 116), _word("2", 140, 146), _word("/CT-UBND", 160, 230)]
+    box, height = _number_gap(line, words)
+    assert height == 12 and box[0] == 100 and 160 <= box[2] <= 162 and box[1] < 100 < 112 < box[3]
+    typed = TextLine("Số: 1360/QĐ-TTg", (100, 100, 200, 112), 1)
+    assert _number_gap(typed, [_word("Số:", 100, 116), _word("1360/QĐ-TTg", 120, 200)]) is None
+    assert _number_gap(TextLine("Số: 12", (100, 100, 140, 112), 1), [_word("Số:", 100, 116)]) is None
