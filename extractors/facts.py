@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 from collections import Counter
 from datetime import date
@@ -41,6 +42,8 @@ from extractors.model import DocumentFacts, PageTable, RawDocument, RawPage, Tex
 from extractors.signatures import Signature, read_signatures
 from normalizers.admin import bare_province, canonical_province, province_named
 from normalizers.text import fold, fold_chars, nfc
+
+log = logging.getLogger(__name__)
 
 #: document types as printed in capitals (longest first: "KẾ HOẠCH HÀNH ĐỘNG" before "KẾ HOẠCH")
 _DOC_TYPES = tuple(
@@ -554,6 +557,7 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
         facts.agency = _agency_in(body_text[:2000]) or _agency_in(doc.metadata.get("Author", ""))
     year = _YEAR.search(facts.title or "") or _YEAR.search(facts.place_date or "")
     facts.plan_year = int(year.group(1)) if year else (facts.date.year if facts.date else None)
+    _cited_later(facts, page.lines)
     facts.signer_title, facts.signer = _signature(doc)
     mine = [
         s.signed_at for s in signatures if s.signed_at and facts.signer and fold(s.signer or "") == fold(facts.signer)
@@ -565,6 +569,29 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
     if facts.agency is None and facts.number:
         facts.agency = _agency_of_code(facts.number)
     return facts
+
+
+#: the date a legal basis was issued: "ngày 24/7/1993", "ngày 24 /7/ 1993", "ngày 18 tháng 02 năm 2025"
+_CITED_YEAR = re.compile(r"ngày\s*\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*((?:19|20)\d{2})\b", re.I)
+
+
+def _cited_later(facts: DocumentFacts, lines: list[TextLine]) -> None:
+    """A document is never dated before the texts it is based on ("Căn cứ Luật … ngày 24/7/1993"): a
+    date whose year is earlier than a year its legal bases cite was misread (a degraded "1999" read
+    "1990"), so it is dropped rather than kept wrong, with the plan year taken from it."""
+    if facts.date is None:
+        return
+    cited = [
+        int(m.group(1))
+        for ln in lines
+        if fold(ln.text).lstrip("-+. ").startswith("can cu")
+        for m in _CITED_YEAR.finditer(nfc(ln.text))
+    ]
+    if cited and max(cited) > facts.date.year:
+        log.info("date %s is before the year %d its legal bases cite: misread, dropped", facts.date, max(cited))
+        if facts.plan_year == facts.date.year:
+            facts.plan_year = None
+        facts.date = None
 
 
 def _agency_of_code(number: str) -> str | None:

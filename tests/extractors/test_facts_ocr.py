@@ -116,6 +116,29 @@ def test_department_of_health_read_glued_is_still_its_own_body():
     assert f.province == "Hồ Chí Minh"
 
 
+def test_a_date_before_the_laws_it_cites_is_a_misreading_and_dropped():
+    """A degraded 1999 copy read "năm 1990", yet it cites a law of 24/7/1993: no date rather than a wrong one;
+    a date after its bases is kept."""
+
+    def doc(year: str) -> RawDocument:
+        lines = [
+            TextLine("ỦY BAN NHÂN DÂN", (100, 55, 200, 67), 1, True),
+            TextLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", (280, 55, 460, 67), 1, True),
+            TextLine("TỈNH CAO BẰNG", (106, 71, 196, 83), 1, True),
+            TextLine(f"Cao Bằng, ngày 22 tháng 2 năm {year}", (257, 98, 425, 109), 1),
+            TextLine("Số: 157/QĐ-UB", (105, 100, 197, 110), 1),
+            TextLine("QUYẾT ĐỊNH", (240, 147, 330, 162), 1, True),
+            TextLine("Về việc giao quyền sử dụng đất ở dân cư", (171, 164, 383, 176), 1, True),
+            TextLine("- Căn cứ Luật đất đai công bố ngày 24 /7/ 1993 và các", (110, 230, 463, 241), 1),
+        ]
+        return RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")])
+
+    misread = find_facts(doc("1990"), [])
+    assert misread.date is None and misread.plan_year is None
+    assert misread.number == "157/QĐ-UB" and misread.province == "Cao Bằng"
+    assert find_facts(doc("1999"), []).date == date(1999, 2, 22)
+
+
 def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
     """A handwritten number or day that OCR turns into junk is left empty, never guessed; the code of
     a number read as a line of its own ("Số: 687" | "/STP-VB") is joined to it."""
