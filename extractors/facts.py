@@ -757,6 +757,78 @@ def _type_and_title(lines: list[TextLine], at: int | None, width: float) -> tupl
     return kind[:1] + kind[1:].lower(), nfc(" ".join(title)) or None
 
 
+#: signers' titles as printed (Nghị định 30/2020, Phụ lục I): a title line a seal garbled is read as the
+#: nearest of these
+_KNOWN_TITLES = tuple(
+    pre + t
+    for t in (
+        "CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "BỘ TRƯỞNG",
+        "THỨ TRƯỞNG",
+        "THỦ TƯỚNG",
+        "PHÓ THỦ TƯỚNG",
+        "CHÁNH VĂN PHÒNG",
+        "PHÓ CHÁNH VĂN PHÒNG",
+        "TRƯỞNG BAN",
+        "PHÓ TRƯỞNG BAN",
+        "CỤC TRƯỞNG",
+        "PHÓ CỤC TRƯỞNG",
+        "CHÁNH THANH TRA",
+        "TRƯỞNG PHÒNG",
+        "ỦY BAN NHÂN DÂN",
+        "HỘI ĐỒNG NHÂN DÂN",
+    )
+    for pre in ("", "KT. ", "TM. ", "TL. ", "TUQ. ", "Q. ")
+)
+_TITLE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ]+\.?$")
+
+
+def _compact(text: str) -> str:
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[-1]
+
+
+def _title_line(text: str) -> str:
+    """A signer's title line as printed, or — when a seal over it garbled it ("KT. GLÁM )C") — the known
+    title it is nearest to; a line that only lost marks ("CHU TỊCH") stays as printed."""
+    words = nfc(text).split()
+    while len(words) > 1 and not _TITLE_WORD.match(words[0]) and _TITLE_WORD.match(words[-1]):
+        words.pop(0)  # a seal's or a stroke's marks before the title ("._..", "wH‹c `")
+    text = " ".join(words)
+    key = _compact(text)
+    if not key or any(_compact(t) == key for t in _KNOWN_TITLES):
+        return text
+    best = min(_KNOWN_TITLES, key=lambda t: (_edits(key, _compact(t)), -len(t)))
+    near = _compact(best)
+    return best if len(key) <= len(near) and _edits(key, near) <= max(1, int(0.34 * len(near))) else text
+
+
+def _name_in(text: str) -> str | None:
+    """The signer's name on its line: the whole line, or the name words after a seal's or a stroke's
+    marks read into the same line ("Trần_—— Nguyễn Minh Thành": after the marks)."""
+    if _looks_like_name(text):
+        return text
+    words = text.split()
+    for i, w in enumerate(words[:-2]):
+        if not any(c.isalpha() for c in w) or re.search(r"[^\w]|_", w):
+            rest = " ".join(words[i + 1 :])
+            if _looks_like_name(rest):
+                return rest
+    return None
+
+
 def _looks_like_name(text: str) -> bool:
     words = text.split()
     return 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words)
@@ -779,9 +851,9 @@ def _signature(doc: RawDocument) -> tuple[str | None, str | None]:
                 if titles and not any(w in fold(text) for w in _TITLE_WORDS):
                     continue  # a seal's letters read by OCR ("JAIL", "M2", "#' TY") are no title
                 if titles or _SIGN_TITLE.match(text) or len(text.split()) <= 6:
-                    titles.append(text)
-            elif titles and _looks_like_name(text):
-                name = text
+                    titles.append(_title_line(text))
+            elif titles and (found := _name_in(text)):
+                name = found
                 break
         if titles or name:
             return ("\n".join(titles) or None), name

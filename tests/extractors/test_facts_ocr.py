@@ -116,6 +116,24 @@ def test_department_of_health_read_glued_is_still_its_own_body():
     assert f.province == "Hồ Chí Minh"
 
 
+def test_a_signer_title_a_seal_garbled_is_the_known_title_and_the_name_is_read_after_marks():
+    """OCR of a signature block under a seal: "KT. GLÁM )C" / "PHÓ GIÁ ĐC" are "KT. GIÁM ĐỐC" / "PHÓ GIÁM
+    ĐỐC"; marks read before the name ("Trần_——") are left out; a title that only lost marks stays as printed."""
+
+    def doc(*block: str) -> RawDocument:
+        lines = [TextLine("Nơi nhận:", (60, 400, 120, 412), 2, True)]
+        lines += [TextLine(t, (340, 404 + 18 * i, 500, 416 + 18 * i), 2, True) for i, t in enumerate(block)]
+        lines.append(TextLine("- Như trên;", (60, 416, 120, 428), 2))
+        page1 = RawPage(1, 595, 842, [TextLine("BÁO CÁO", (260, 140, 340, 152), 1, True)], [], 100, source="ocr")
+        return RawDocument("x.pdf", "pdfplumber", [page1, RawPage(2, 595, 842, lines, [], 100, source="ocr")])
+
+    f = find_facts(doc("._.. KT. GLÁM )C", "PHÓ GIÁ ĐC", "| Ífệ", "Trần_—— Nguyễn Minh Thành"), [])
+    assert f.signer_title == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    assert f.signer == "Nguyễn Minh Thành"
+    f = find_facts(doc("KT. CHU TỊCH", "PHÓ CHU TỊCH", "Đặng Văn Minh"), [])
+    assert f.signer_title == "KT. CHU TỊCH\nPHÓ CHU TỊCH" and f.signer == "Đặng Văn Minh"
+
+
 def test_a_date_before_the_laws_it_cites_is_a_misreading_and_dropped():
     """A degraded 1999 copy read "năm 1990", yet it cites a law of 24/7/1993: no date rather than a wrong one;
     a date after its bases is kept."""
