@@ -14,26 +14,12 @@ from pathlib import Path
 import pytest
 
 from extractors.facts import find_facts
-from extractors.model import RawDocument, RawPage, TextLine
+from extractors.model import RawDocument, TextLine
 from extractors.reader import read_pdf
 from extractors.settings import ExtractSettings
-from tests.fixtures.synthetic.render import _fonts
+from tests.extractors.letterhead import draw_lines, raw_document
 
 pytestmark = pytest.mark.slow  # renders and reads PDFs
-
-W, H = 595.0, 842.0
-
-
-def _page(path: Path, items: list[tuple[float, float, str, bool]], size: float = 12.0) -> None:
-    """``items``: (x, distance from the top, text, bold), each drawn as one line."""
-    from reportlab.pdfgen import canvas
-
-    regular, bold = _fonts()
-    c = canvas.Canvas(str(path), pagesize=(W, H))
-    for x, top, text, is_bold in items:
-        c.setFont(bold if is_bold else regular, size)
-        c.drawString(x, H - top, text)
-    c.save()
 
 
 def _facts(path: Path):
@@ -43,7 +29,7 @@ def _facts(path: Path):
 def test_central_issuer_read_on_the_mottos_line_has_no_province(tmp_path):
     """A decision of the Prime Minister: no province (the place "Hà Nội" is not one), no stamp as issuer."""
     path = tmp_path / "ttg.pdf"
-    _page(
+    draw_lines(
         path,
         [
             (76, 64, "THỦ TƯỚNG CHÍNH PHÙ CỘNG HOÁ XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
@@ -69,7 +55,7 @@ def test_central_issuer_read_on_the_mottos_line_has_no_province(tmp_path):
 def test_provincial_letterhead_without_diacritics(tmp_path):
     """OCR drops marks and misreads "Số:", the month's "1" and the doc type: read, spelt canonically."""
     path = tmp_path / "qn.pdf"
-    _page(
+    draw_lines(
         path,
         [
             (96, 48, "UY BAN NHANDAN CỘNG HỌA XÃ HỌI CHỦ NGHIA VIỆT NAM", True),
@@ -110,7 +96,7 @@ def test_department_of_health_read_glued_is_still_its_own_body():
         TextLine("Thành phố Hồ Chí Minh, ngày 15 tháng 01 năm 2021", (300, 100, 560, 112), 1),
         TextLine("KẾ HOẠCH", (260, 140, 340, 152), 1, True),
     ]
-    f = find_facts(RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")]), [])
+    f = find_facts(raw_document(lines), [])
     assert f.issuer_lines[-1] == "SỞ Y TẾ"
     assert f.agency == "Sở Y tế" and f.parent_agency == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
     assert f.province == "Hồ Chí Minh"
@@ -124,8 +110,7 @@ def test_a_signer_title_a_seal_garbled_is_the_known_title_and_the_name_is_read_a
         lines = [TextLine("Nơi nhận:", (60, 400, 120, 412), 2, True)]
         lines += [TextLine(t, (340, 404 + 18 * i, 500, 416 + 18 * i), 2, True) for i, t in enumerate(block)]
         lines.append(TextLine("- Như trên;", (60, 416, 120, 428), 2))
-        page1 = RawPage(1, 595, 842, [TextLine("BÁO CÁO", (260, 140, 340, 152), 1, True)], [], 100, source="ocr")
-        return RawDocument("x.pdf", "pdfplumber", [page1, RawPage(2, 595, 842, lines, [], 100, source="ocr")])
+        return raw_document([TextLine("BÁO CÁO", (260, 140, 340, 152), 1, True)], lines)
 
     f = find_facts(doc("._.. KT. GLÁM )C", "PHÓ GIÁ ĐC", "| Ífệ", "Trần_—— Nguyễn Minh Thành"), [])
     assert f.signer_title == "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
@@ -149,7 +134,7 @@ def test_a_date_before_the_laws_it_cites_is_a_misreading_and_dropped():
             TextLine("Về việc giao quyền sử dụng đất ở dân cư", (171, 164, 383, 176), 1, True),
             TextLine("- Căn cứ Luật đất đai công bố ngày 24 /7/ 1993 và các", (110, 230, 463, 241), 1),
         ]
-        return RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")])
+        return raw_document(lines)
 
     misread = find_facts(doc("1990"), [])
     assert misread.date is None and misread.plan_year is None
@@ -161,7 +146,7 @@ def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
     """A handwritten number or day that OCR turns into junk is left empty, never guessed; the code of
     a number read as a line of its own ("Số: 687" | "/STP-VB") is joined to it."""
     path = tmp_path / "hw.pdf"
-    _page(
+    draw_lines(
         path,
         [
             (96, 50, "ỦY BAN NHÂN DÂN", True),
@@ -181,7 +166,7 @@ def test_unreadable_handwritten_digits_give_no_number_and_no_day(tmp_path):
     assert f.province == "Quảng Ngãi"
 
     path = tmp_path / "split.pdf"
-    _page(
+    draw_lines(
         path,
         [
             (122, 71, "ỦY BAN NHÂN DÂN", True),
@@ -211,7 +196,7 @@ def _letterhead(number_line: TextLine) -> RawDocument:
         TextLine("Quảng Ngãi, ngày 15 tháng 01 năm 2025", (330, 90, 560, 102), 1),
         TextLine("CÔNG VĂN", (250, 130, 340, 142), 1, True),
     ]
-    return RawDocument("x.pdf", "pdfplumber", [RawPage(1, 595, 842, lines, [], 400, source="ocr")])
+    return raw_document(lines)
 
 
 def test_a_number_whose_digits_ocr_is_unsure_of_is_not_taken():

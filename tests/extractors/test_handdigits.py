@@ -108,14 +108,11 @@ def _letterhead_scan(path: Path, number: str | None, face: str = "script_simplex
     """A scanned letterhead (an image-only PDF at 200 dpi) whose number is written by hand into the gap."""
     import pypdfium2 as pdfium
     from PIL import Image
-    from reportlab.pdfgen import canvas
 
-    from tests.fixtures.synthetic.render import _fonts
+    from tests.extractors.letterhead import draw_lines
 
     typed = path.with_suffix(".typed.pdf")
-    regular, bold = _fonts()
-    c = canvas.Canvas(str(typed), pagesize=(595, 842))
-    for x, top, text, is_bold in (
+    items = [
         (96, 60, "ỦY BAN NHÂN DÂN", True),
         (300, 60, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True),
         (96, 76, "TỈNH QUẢNG NGÃI", True),
@@ -126,10 +123,8 @@ def _letterhead_scan(path: Path, number: str | None, face: str = "script_simplex
         (270, 160, "CHỈ THỊ", True),
         (150, 178, "Về việc tăng cường công tác cải cách hành chính", True),
         (80, 220, "Thời gian qua, công tác cải cách hành chính trên địa bàn tỉnh đã đạt nhiều kết quả.", False),
-    ):
-        c.setFont(bold if is_bold else regular, 13)
-        c.drawString(x, 842 - top, text)
-    c.save()
+    ]
+    draw_lines(typed, items, size=13)
     pdf = pdfium.PdfDocument(str(typed))
     rgb = np.asarray(pdf[0].render(scale=200 / 72).to_pil().convert("RGB")).copy()
     pdf.close()
@@ -192,8 +187,8 @@ def test_a_scribble_in_the_gap_gives_no_number(tmp_path):
     assert facts.number is None
 
 
-def _word(text: str, x0: float, x1: float, top: float = 100.0, bottom: float = 112.0) -> dict:
-    return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": bottom}
+def _word(text: str, x0: float, x1: float, conf: float = 90.0) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "top": 100.0, "bottom": 112.0, "conf": conf}
 
 
 def test_the_gap_is_between_so_and_the_slash_and_a_number_printed_against_its_code_has_none():
@@ -206,4 +201,6 @@ def test_the_gap_is_between_so_and_the_slash_and_a_number_printed_against_its_co
     assert height == 12 and box[0] == 100 and 160 <= box[2] <= 162 and box[1] < 100 < 112 < box[3]
     typed = TextLine("Số: 1360/QĐ-TTg", (100, 100, 200, 112), 1)
     assert _number_gap(typed, [_word("Số:", 100, 116), _word("1360/QĐ-TTg", 120, 200)]) is None
+    unsure = [_word("Số:", 100, 116), _word("2ØØđ/CT-UBND", 120, 230, conf=30)]  # handwriting read into the code
+    assert _number_gap(TextLine("Số: 2ØØđ/CT-UBND", (100, 100, 230, 112), 1), unsure) is not None
     assert _number_gap(TextLine("Số: 12", (100, 100, 140, 112), 1), [_word("Số:", 100, 116)]) is None
