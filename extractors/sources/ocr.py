@@ -18,6 +18,7 @@ worker process) or, without the binding, as the ``tesseract`` binary. Needs Viet
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import shutil
@@ -95,25 +96,49 @@ def render(page: Any, dpi: int = DPI, colour: bool = False) -> np.ndarray:
 
 def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:
     """Ruling lines of a binarised image (black ink on white) as pdfplumber edges (points, top-left
-    origin), and their pixel mask."""
+    origin), and their pixel mask.
+
+    A straight stroke is a rule when it is long, when one of its ends meets a rule of the other
+    direction, or when it lies on the line of such a rule (a rule broken by a seal's removal or a
+    faint scan). A short stroke alone in a cell is a letter's (the stem of a bold capital "T" or
+    "H" in a title is as tall as a one-line row at 150 dpi): taken for a rule it splits the cell."""
     import cv2
 
     ink = 255 - binary
     h, w = ink.shape
     scale = 72 / dpi
+    masks = {
+        orientation: cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20))))
+    }
     edges = []
     lines_mask = np.zeros_like(ink)
-    for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20)))):
-        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        lines_mask = np.maximum(lines_mask, mask)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
-        for x, y, bw, bh, _area in stats[1:n]:
+    reach = max(2, dpi // 100)  # pixels between a stroke's end and the crossing rule it meets
+    for orientation, mask in masks.items():
+        other = cv2.dilate(masks["v" if orientation == "h" else "h"], np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+        long_px = (48 if orientation == "h" else 24) * dpi / 72
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+        strokes = []
+        for label, (x, y, bw, bh, _area) in enumerate(stats[1:n], start=1):
             if orientation == "h" and bw > 4 * bh:
-                top = (y + bh / 2) * scale
-                edges.append(edge("h", x * scale, (x + bw) * scale, top, top))
+                length, ends = bw, (other[y : y + bh, x], other[y : y + bh, x + bw - 1])
+                at = y + bh / 2
             elif orientation == "v" and bh > 4 * bw:
-                x0 = (x + bw / 2) * scale
-                edges.append(edge("v", x0, x0, y * scale, (y + bh) * scale))
+                length, ends = bh, (other[y, x : x + bw], other[y + bh - 1, x : x + bw])
+                at = x + bw / 2
+            else:
+                continue
+            strokes.append((label, x, y, bw, bh, at, length >= long_px or any(e.any() for e in ends)))
+        lines = sorted(s[5] for s in strokes if s[6])
+        for label, x, y, bw, bh, at, sure in strokes:
+            i = bisect.bisect_left(lines, at - reach)
+            if not sure and not (i < len(lines) and lines[i] <= at + reach):
+                continue  # a letter's stroke
+            lines_mask[labels == label] = 255
+            if orientation == "h":
+                edges.append(edge("h", x * scale, (x + bw) * scale, at * scale, at * scale))
+            else:
+                edges.append(edge("v", at * scale, at * scale, y * scale, (y + bh) * scale))
     return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
 
 

@@ -12,12 +12,28 @@ import numpy as np
 
 
 def remove_colour_ink(rgb: np.ndarray, min_saturation: int = 70) -> np.ndarray:
-    """Grayscale image with coloured ink (red/blue seals, blue signatures) painted white: plan text is
-    black, so any strongly saturated pixel is a stamp or a pen over it."""
+    """Grayscale image with coloured ink (red/blue seals, blue signatures) taken out: plan text is black,
+    so a strongly saturated pixel is a stamp or a pen over the page. Such ink lets its own colour's
+    light through (a red seal the red channel, a blue pen the blue): that channel shows the page under
+    it, so the text and the table's rules a seal covers are kept (painted white, a rule under a seal
+    broke and its table lost its cells). Each channel is scaled so that its ink over bare paper reads
+    as paper."""
     rgb16 = rgb.astype(np.int16)
     sat = rgb16.max(axis=2) - rgb16.min(axis=2)
     gray = (0.299 * rgb16[..., 0] + 0.587 * rgb16[..., 1] + 0.114 * rgb16[..., 2]).astype(np.uint8)
-    gray[sat >= min_saturation] = 255
+    coloured = sat >= min_saturation
+    if not coloured.any():
+        return gray
+    unsat = gray[~coloured]
+    paper = float(np.percentile(unsat, 90)) if unsat.size else 255.0
+    dominant = rgb16.argmax(axis=2)
+    for channel in range(3):
+        at = coloured & (dominant == channel)
+        if not at.any():
+            continue
+        light = rgb16[..., channel][at].astype(np.float32)
+        over_paper = max(float(np.percentile(light, 90)), 1.0)  # most of a seal's ink lies on bare paper
+        gray[at] = np.clip(light * (paper / over_paper), 0, 255).astype(np.uint8)
     return gray
 
 
