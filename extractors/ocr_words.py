@@ -19,7 +19,9 @@ A second, narrower judgement reaches beyond the agency names ("tỉnh giản" is
 (its common words; not a pair cut out of a longer entry, which "cửa các" and "nằm trên" are), and
 differs from the syllable as read by one misread mark only — the tone among those written above the
 letter (OCR loses or swaps a small mark there), or the vowel's mark with the tone kept — never a
-tone moved below the letter ("về" is no "vệ"). Syllables across a digit are no neighbours ("năm 2023
+tone moved below the letter ("về" is no "vệ"). A third, for the mark Tesseract adds most (a hỏi hook
+over "i": "tinh gọn" read "tỉnh gọn"): a lower-case syllable with a hỏi is the same without it when that
+makes a whole two-syllable entry of Viet74K with a neighbour. Syllables across a digit are no neighbours ("năm 2023
 trên"). Only OCR'd text goes through this: a text layer's characters are what the author typed.
 """
 
@@ -41,6 +43,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # a run of letters (a syllable); d
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]/\\\"“”\d-]")  # between two syllables: they are not one word
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _BELOW = "\u0323"  # nặng, the one tone written under the letter
+_HOOK = "\u0309"  # hỏi: Tesseract puts a stray one over an "i" ("tinh" read "tỉnh")
 
 
 @cache  # a few thousand distinct syllables make up the word lists: each keyed once
@@ -65,6 +68,8 @@ class _Lexicon:
     spellings: dict[str, dict[str, str]]  # skeleton -> key -> a spelling of the agency names' syllables
     common: frozenset[tuple[str, str]]  # keys of the two-syllable entries of the common word list
     common_spellings: dict[str, dict[str, str]]  # skeleton -> key -> a spelling of its syllables
+    whole: frozenset[tuple[str, str]]  # keys of the two-syllable entries of the general word list
+    whole_spellings: dict[str, dict[str, str]]
 
 
 @cache
@@ -76,16 +81,23 @@ def _lexicon() -> _Lexicon:
     for entry in agency_entries:
         for syllable in entry.lower().split():
             spellings.setdefault(_skeleton(syllable), {}).setdefault(_key(syllable), syllable)
-    common: set[tuple[str, str]] = set()
-    common_spellings: dict[str, dict[str, str]] = {}
-    for entry in _dictionary_entries("Viet22K"):
+    common, common_spellings = _two_syllable_words("Viet22K")
+    whole, whole_spellings = _two_syllable_words("Viet74K")
+    log.debug("OCR word check: %d general, %d agency, %d common word pairs", len(general), len(agency), len(common))
+    return _Lexicon(frozenset(general), frozenset(agency), spellings, common, common_spellings, whole, whole_spellings)
+
+
+def _two_syllable_words(name: str) -> tuple[frozenset[tuple[str, str]], dict[str, dict[str, str]]]:
+    """The keys of a word list's two-syllable entries, and the spellings of their syllables by skeleton."""
+    words: set[tuple[str, str]] = set()
+    spellings: dict[str, dict[str, str]] = {}
+    for entry in _dictionary_entries(name):
         syllables = entry.lower().split()
         if len(syllables) == 2 and all(_WORD.fullmatch(x) for x in syllables):
-            common.add((_key(syllables[0]), _key(syllables[1])))
+            words.add((_key(syllables[0]), _key(syllables[1])))
             for syllable in syllables:
-                common_spellings.setdefault(_skeleton(syllable), {}).setdefault(_key(syllable), syllable)
-    log.debug("OCR word check: %d general, %d agency, %d common word pairs", len(general), len(agency), len(common))
-    return _Lexicon(frozenset(general), frozenset(agency), spellings, frozenset(common), common_spellings)
+                spellings.setdefault(_skeleton(syllable), {}).setdefault(_key(syllable), syllable)
+    return frozenset(words), spellings
 
 
 def _pairs(entries: list[str]) -> set[tuple[str, str]]:
@@ -176,6 +188,10 @@ def fix_marks(line: str) -> str:
                 for k in variants
                 if k != key and _one_mark_apart(key, k) and ((left, k) in lex.common or (k, right) in lex.common)
             }
+        if not candidates and words[i].islower() and key.endswith(_HOOK):  # a stray hook: "tỉnh gọn"
+            variants = lex.whole_spellings.get(_skeleton(words[i]), {})
+            plain = key.rstrip("".join(_TONES))
+            candidates = {plain} & {k for k in variants if (left, k) in lex.whole or (k, right) in lex.whole}
         if len(candidates) == 1:
             (best,) = candidates
             keys[i], fixed[i] = best, _cased_like(variants[best], words[i])

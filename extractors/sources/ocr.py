@@ -130,15 +130,17 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
                 continue
             strokes.append((label, x, y, bw, bh, at, length >= long_px or any(e.any() for e in ends)))
         lines = sorted(s[5] for s in strokes if s[6])
+        keep = np.zeros(n, np.uint8)
         for label, x, y, bw, bh, at, sure in strokes:
             i = bisect.bisect_left(lines, at - reach)
             if not sure and not (i < len(lines) and lines[i] <= at + reach):
                 continue  # a letter's stroke
-            lines_mask[labels == label] = 255
+            keep[label] = 255
             if orientation == "h":
                 edges.append(edge("h", x * scale, (x + bw) * scale, at * scale, at * scale))
             else:
                 edges.append(edge("v", at * scale, at * scale, y * scale, (y + bh) * scale))
+        lines_mask = np.maximum(lines_mask, keep[labels])
     return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
 
 
@@ -244,11 +246,12 @@ class OcrSource:
             binary, frame.matrix = scanimage.deskew(binary, angle)
             binary = np.where(binary > 127, 255, 0).astype(np.uint8)
             frame.skew = angle
-        rotation = self._orientation(binary, dpi)
+        edges, lines_mask = image_edges(binary, dpi)
+        rotation = self._orientation(binary, lines_mask, dpi)
         if rotation:
             binary = scanimage.rotate(binary, rotation)
             frame.rotation = rotation
-        edges, lines_mask = image_edges(binary, dpi)
+            edges, lines_mask = image_edges(binary, dpi)
         clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
         words = ocr_words(clean, dpi, self.lang)
         if not rotation and self._upside_down(words, clean, dpi):
@@ -276,10 +279,9 @@ class OcrSource:
             page.number, fw, fh, words, edges, self.name, ocr=info, retry_cell=retry, to_page=frame.to_page
         )
 
-    def _orientation(self, binary: np.ndarray, dpi: int) -> int:
+    def _orientation(self, binary: np.ndarray, rules: np.ndarray, dpi: int) -> int:
         """0, or the turn (counter-clockwise degrees) that makes upright a page whose text lines run
         vertically: Tesseract OSD, or without a confident answer the best-read strip of each turn."""
-        _, rules = image_edges(binary, dpi)
         if not scanimage.lines_are_vertical(erase(binary, rules)):  # the table's rules run both ways
             return 0
         found = engine(self.lang).orientation(np.ascontiguousarray(binary[::2, ::2]), dpi // 2)

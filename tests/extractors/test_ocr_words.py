@@ -21,6 +21,7 @@ from tests.conftest import FIXTURES, ROOT
         ("Thực hiện tỉnh giản biên chế", "Thực hiện tinh giản biên chế"),  # a common word: one mark apart
         ("Thực hiện tính giản biên chế", "Thực hiện tinh giản biên chế"),
         ("Dữ liệu được cập nhật đây đủ", "Dữ liệu được cập nhật đầy đủ"),
+        ("Bộ máy tỉnh gọn, hiệu quả", "Bộ máy tinh gọn, hiệu quả"),  # a stray hook over "i"
     ],
 )
 def test_a_misread_mark_is_put_right(read, meant):
@@ -65,6 +66,11 @@ def test_no_line_of_the_test_documents_golds_is_changed():
     assert len(lines) > 500
     changed = [(line, fix_marks(line)) for line in lines if fix_marks(line) != line]
     assert changed == []
+
+
+def test_a_syllable_ending_a_line_makes_its_word_with_the_next_line():
+    assert fix_ocr_lines(["Thực hiện tỉnh", "giản biên chế"]) == ["Thực hiện tinh", "giản biên chế"]
+    assert fix_ocr_lines(["Phòng Tố", "chức cán bộ"]) == ["Phòng Tổ", "chức cán bộ"]
 
 
 def test_a_quarter_wrapped_onto_the_next_line_is_read_as_a_numeral():
