@@ -18,7 +18,6 @@ worker process) or, without the binding, as the ``tesseract`` binary. Needs Viet
 
 from __future__ import annotations
 
-import bisect
 import functools
 import logging
 import shutil
@@ -98,10 +97,10 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
     """Ruling lines of a binarised image (black ink on white) as pdfplumber edges (points, top-left
     origin), and their pixel mask.
 
-    A straight stroke is a rule when it is long, when one of its ends meets a rule of the other
-    direction, or when it lies on the line of such a rule (a rule broken by a seal's removal or a
-    faint scan). A short stroke alone in a cell is a letter's (the stem of a bold capital "T" or
-    "H" in a title is as tall as a one-line row at 150 dpi): taken for a rule it splits the cell."""
+    A straight stroke is a rule when it is long or when one of its ends meets a rule of the other
+    direction. A short stroke alone in a cell is a letter's (the stem of a bold capital "T" or "H"
+    in a title is as tall as a one-line row at 150 dpi): taken for a rule it splits the cell, even
+    in line with a column's rule (a title row's letter under the column rule that stops above it)."""
     import cv2
 
     ink = 255 - binary
@@ -129,11 +128,9 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
             else:
                 continue
             strokes.append((label, x, y, bw, bh, at, length >= long_px or any(e.any() for e in ends)))
-        lines = sorted(s[5] for s in strokes if s[6])
         keep = np.zeros(n, np.uint8)
         for label, x, y, bw, bh, at, sure in strokes:
-            i = bisect.bisect_left(lines, at - reach)
-            if not sure and not (i < len(lines) and lines[i] <= at + reach):
+            if not sure:
                 continue  # a letter's stroke
             keep[label] = 255
             if orientation == "h":
@@ -243,8 +240,10 @@ class OcrSource:
         frame = scanimage.Frame(width, height, dpi)
         angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
         if abs(angle) >= 0.05:
-            binary, frame.matrix = scanimage.deskew(binary, angle)
-            binary = np.where(binary > 127, 255, 0).astype(np.uint8)
+            # the grayscale page turned, then binarised: a binarised thin rule turned and thresholded
+            # again breaks into dashes too short to be found as a rule
+            gray, frame.matrix = scanimage.deskew(gray, angle)
+            binary = scanimage.binarise(gray, dpi)
             frame.skew = angle
         edges, lines_mask = image_edges(binary, dpi)
         rotation = self._orientation(binary, lines_mask, dpi)
