@@ -15,14 +15,16 @@ the vocabulary of a plan's units ("Trung tâm", "Tổ chức cán bộ"), where 
 both questions, none with this split).
 
 A second, narrower judgement reaches beyond the agency names ("tỉnh giản" is "tinh giản", "đây đủ" is
-"đầy đủ"): a variant that, with a neighbour, makes a whole two-syllable entry of underthesea's Viet22K
-(its common words; not a pair cut out of a longer entry, which "cửa các" and "nằm trên" are), and
-differs from the syllable as read by one misread mark only — the tone among those written above the
-letter (OCR loses or swaps a small mark there), or the vowel's mark with the tone kept — never a
-tone moved below the letter ("về" is no "vệ"). A third, for the mark Tesseract adds most (a hỏi hook
-over "i": "tinh gọn" read "tỉnh gọn"): a lower-case syllable with a hỏi is the same without it when that
-makes a whole two-syllable entry of Viet74K with a neighbour. Syllables across a digit are no neighbours ("năm 2023
-trên"). Only OCR'd text goes through this: a text layer's characters are what the author typed.
+"đầy đủ", "triến khai" is "triển khai"): a variant that, with a neighbour, makes a whole two-syllable
+entry of underthesea's Viet39K (its commoner words; not a pair cut out of a longer entry, which "cửa
+các" and "nằm trên" are), and differs from the syllable as read by one misread mark only — the tone
+among those written above the letter (OCR loses or swaps a small mark there), or the vowel's mark with
+the tone kept — never a tone moved below the letter ("về" is no "vệ"), nor a capitalised syllable
+inside a line (a name: "của Cổng thông tin" is no "của công"). A third, for the mark Tesseract adds
+most (a hỏi hook over "i": "tinh gọn" read "tỉnh gọn"): a lower-case syllable with a hỏi is the same
+without it when that makes a whole two-syllable entry of Viet74K with a neighbour. Syllables across a
+digit are no neighbours ("năm 2023 trên"). Only OCR'd text goes through this: a text layer's
+characters are what the author typed.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def _lexicon() -> _Lexicon:
     for entry in agency_entries:
         for syllable in entry.lower().split():
             spellings.setdefault(_skeleton(syllable), {}).setdefault(_key(syllable), syllable)
-    common, common_spellings = _two_syllable_words("Viet22K")
+    common, common_spellings = _two_syllable_words("Viet39K")
     whole, whole_spellings = _two_syllable_words("Viet74K")
     log.debug("OCR word check: %d general, %d agency, %d common word pairs", len(general), len(agency), len(common))
     return _Lexicon(frozenset(general), frozenset(agency), spellings, common, common_spellings, whole, whole_spellings)
@@ -181,7 +183,7 @@ def fix_marks(line: str) -> str:
             continue
         variants = lex.spellings.get(_skeleton(words[i]), {})
         candidates = {k for k in variants if k != key and ((left, k) in lex.agency or (k, right) in lex.agency)}
-        if not candidates:
+        if not candidates and (words[i].islower() or i == 0):  # a capital inside a line starts a name
             variants = lex.common_spellings.get(_skeleton(words[i]), {})
             candidates = {
                 k

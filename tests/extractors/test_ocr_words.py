@@ -22,6 +22,8 @@ from tests.conftest import FIXTURES, ROOT
         ("Thực hiện tính giản biên chế", "Thực hiện tinh giản biên chế"),
         ("Dữ liệu được cập nhật đây đủ", "Dữ liệu được cập nhật đầy đủ"),
         ("Bộ máy tỉnh gọn, hiệu quả", "Bộ máy tinh gọn, hiệu quả"),  # a stray hook over "i"
+        ("Tổ chức hội nghị triến khai nhiệm vụ", "Tổ chức hội nghị triển khai nhiệm vụ"),
+        ("Chỉnh lý tài liệu lưu trữ tổn đọng", "Chỉnh lý tài liệu lưu trữ tồn đọng"),
     ],
 )
 def test_a_misread_mark_is_put_right(read, meant):
@@ -35,6 +37,7 @@ def test_a_misread_mark_is_put_right(read, meant):
         "Sở Nội vụ tỉnh Sơn La",  # a name after it
         "liên thông văn bản quốc gia",  # "văn bản" is a word as read
         "Số hóa hồ sơ; Số hoá hồ sơ",  # either tone placement is right
+        "hoạt động của Cổng thông tin điện tử",  # a capital inside the line: a name, "của công" or not
         "người dân về giải quyết",  # "dân vệ" is a word, but nặng is no mark OCR loses from above
         "cải cách hành chính năm 2023 trên địa bàn",  # a number between: "năm" and "trên" are no word
         "",
