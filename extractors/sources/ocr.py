@@ -100,7 +100,8 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
     A straight stroke is a rule when it is long or when one of its ends meets a rule of the other
     direction. A short stroke alone in a cell is a letter's (the stem of a bold capital "T" or "H"
     in a title is as tall as a one-line row at 150 dpi): taken for a rule it splits the cell, even
-    in line with a column's rule (a title row's letter under the column rule that stops above it)."""
+    in line with a column's rule (a title row's letter under the column rule that stops above it).
+    A rule is straight: a stroke whose box is much wider than the stroke is slanted, a signature's."""
     import cv2
 
     ink = 255 - binary
@@ -118,15 +119,17 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
         long_px = (48 if orientation == "h" else 24) * dpi / 72
         n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
         strokes = []
-        for label, (x, y, bw, bh, _area) in enumerate(stats[1:n], start=1):
+        for label, (x, y, bw, bh, area) in enumerate(stats[1:n], start=1):
             if orientation == "h" and bw > 4 * bh:
-                length, ends = bw, (other[y : y + bh, x], other[y : y + bh, x + bw - 1])
+                length, across, ends = bw, bh, (other[y : y + bh, x], other[y : y + bh, x + bw - 1])
                 at = y + bh / 2
             elif orientation == "v" and bh > 4 * bw:
-                length, ends = bh, (other[y, x : x + bw], other[y + bh - 1, x : x + bw])
+                length, across, ends = bh, bw, (other[y, x : x + bw], other[y + bh - 1, x : x + bw])
                 at = x + bw / 2
             else:
                 continue
+            if across - area / length > 2 * dpi / 200 + 0.003 * length:
+                continue  # slanted (its box much wider than the stroke): a pen's stroke, a signature's
             strokes.append((label, x, y, bw, bh, at, length >= long_px or any(e.any() for e in ends)))
         keep = np.zeros(n, np.uint8)
         for label, x, y, bw, bh, at, sure in strokes:
