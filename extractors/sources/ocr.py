@@ -141,7 +141,42 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
             else:
                 edges.append(edge("v", at * scale, at * scale, y * scale, (y + bh) * scale))
         lines_mask = np.maximum(lines_mask, keep[labels])
-    return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
+    return bridge_breaks(edges), cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
+
+
+def bridge_breaks(edges: list[dict], snap: float = 3.0, max_gap: float = 80.0) -> list[dict]:
+    """Rules with a break that is no cell's edge joined across it. A table leaves a rule out only
+    between two crossing rules (a merged cell), so a gap in a rule that begins or ends where no rule
+    crosses is a break in the scan (a pen stroke or a seal over it, a faint line): left, it opens a
+    title row's cell into its neighbours'."""
+    from extractors.sources.pdfium import edge as make
+
+    near = 2 * snap  # a rule's end this close to a crossing rule ends there (a scan's rules stop short)
+    out = []
+    for o, (lo, hi, at) in (("h", ("x0", "x1", "top")), ("v", ("top", "bottom", "x0"))):
+        rules = sorted((e for e in edges if e["orientation"] == o), key=lambda e: (round(e[at]), e[lo]))
+        crossing = [e for e in edges if e["orientation"] != o]
+        merged: list[dict] = []
+        for e in rules:
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and abs(last[at] - e[at]) <= 1.5
+                and 0 < e[lo] - last[hi] <= max_gap
+                and not (_crossed(crossing, o, last[hi], last[at], near) and _crossed(crossing, o, e[lo], e[at], near))
+            ):
+                a, b = min(last[lo], e[lo]), max(last[hi], e[hi])
+                merged[-1] = make("h", a, b, last[at], last[at]) if o == "h" else make("v", last[at], last[at], a, b)
+                continue
+            merged.append(e)
+        out += merged
+    return out
+
+
+def _crossed(crossing: list[dict], orientation: str, pos: float, line: float, snap: float) -> bool:
+    """Does a rule of the other direction cross (or end on) the rule at ``line`` at ``pos``?"""
+    lo, hi, at = ("top", "bottom", "x0") if orientation == "h" else ("x0", "x1", "top")
+    return any(abs(c[at] - pos) <= snap and c[lo] - snap <= line <= c[hi] + snap for c in crossing)
 
 
 def erase(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
