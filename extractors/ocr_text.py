@@ -52,6 +52,8 @@ def _fix_chars(line: str) -> str:
     def quarter(m: re.Match[str]) -> str:
         token = m.group(3)
         roman = _ARABIC_QUARTER.get(token) or fuzzy_label(token if re.search(r"[IVX]", token) else "I" + token[1:])
+        if not re.fullmatch(r"I{1,3}|IV", roman) and "H" in token:  # "IHI": the H two strokes of three, not four
+            roman = fuzzy_label(token.replace("H", "I"))
         if not re.fullmatch(r"I{1,3}|IV", roman):
             return m.group(0)
         return f"{m.group(1)}{m.group(2)}{roman}"

@@ -78,4 +78,5 @@ def test_a_syllable_ending_a_line_makes_its_word_with_the_next_line():
 
 def test_a_quarter_wrapped_onto_the_next_line_is_read_as_a_numeral():
     assert fix_ocr_lines(["Quý", "IH/2022"]) == ["Quý", "III/2022"]
+    assert fix_ocr_lines(["Quý", "IHI/2022"]) == ["Quý", "III/2022"]  # "IIII" is no quarter
     assert fix_ocr_lines(["Trước Quý", "1/2023"]) == ["Trước Quý", "I/2023"]
