@@ -290,8 +290,15 @@ class OcrSource:
             frame.rotation = rotation
             edges, lines_mask = image_edges(binary, dpi)
         clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
+        asked = False  # OSD asked about 180°: a page it finds upright is not asked again
+        if not rotation and scanimage.looks_upside_down(clean, dpi):  # turned before it is read: one read
+            asked = True
+            if self._osd_says_180(clean, dpi):
+                rotation, frame.rotation = 180, 180
+                clean = scanimage.rotate(clean, 180)
+                edges, _ = image_edges(scanimage.rotate(binary, 180), dpi)
         words = ocr_words(clean, dpi, self.lang)
-        if not rotation and self._upside_down(words, clean, dpi):
+        if not rotation and not asked and self._upside_down(words, clean, dpi):
             rotation, frame.rotation = 180, 180
             clean = scanimage.rotate(clean, 180)
             edges, _ = image_edges(scanimage.rotate(binary, 180), dpi)
@@ -331,6 +338,9 @@ class OcrSource:
         confs = [w["conf"] for w in words if w["conf"] >= 0]
         if len(confs) >= 20 and sum(confs) / len(confs) >= 55:
             return False
+        return self._osd_says_180(clean, dpi)
+
+    def _osd_says_180(self, clean: np.ndarray, dpi: int) -> bool:
         found = engine(self.lang).orientation(np.ascontiguousarray(clean[::2, ::2]), dpi // 2)
         return found is not None and found[0] == 180 and found[1] >= 2.0
 

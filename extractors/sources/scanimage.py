@@ -72,6 +72,37 @@ def lines_are_vertical(binary: np.ndarray) -> bool:
     return jag(cols) > 1.3 * jag(rows)
 
 
+def looks_upside_down(binary: np.ndarray, dpi: int, min_lines: int = 8) -> bool:
+    """Do the page's text lines look turned 180° (worth asking OSD before reading the page)? Latin and
+    Vietnamese letters put more ink above their x-height (ascenders, capitals, the tone and vowel
+    marks) than below their baseline (descenders, the dot of nặng): per text line of the projection
+    profile, the ink above its core and below it; upside down, more lies below. A page of few lines
+    (a signature page) says nothing."""
+    import cv2
+
+    half = dpi / 2
+    ink = cv2.resize((binary < 128).astype(np.float32), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    profile = ink.sum(axis=1)
+    rows = np.flatnonzero(profile > 0.002 * ink.shape[1])
+    if rows.size == 0:
+        return False
+    gap = max(1, int(half * 0.03))  # a mark's gap above its letter is no line break
+    breaks = np.flatnonzero(np.diff(rows) > gap + 1)
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    ends = np.concatenate([rows[breaks], [rows[-1]]]) + 1
+    above = below = 0.0
+    lines = 0
+    for a, b in zip(starts, ends, strict=True):
+        if not half * 0.06 <= b - a <= half * 0.4:  # a text line's height (0.06–0.4 inch)
+            continue
+        band = profile[a:b]
+        core = np.flatnonzero(band >= 0.5 * band.max())
+        above += float(band[: core[0]].sum())
+        below += float(band[core[-1] + 1 :].sum())
+        lines += 1
+    return lines >= min_lines and below > 2 * above
+
+
 def skew_angle(binary: np.ndarray, max_angle: float = 5.0) -> float:
     """Skew in degrees (positive: the page must turn counter-clockwise) from the long horizontal
     strokes (table rules, text baselines), within ±``max_angle``: a Hough transform over that range

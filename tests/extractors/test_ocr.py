@@ -116,6 +116,20 @@ def test_a_rule_left_out_between_crossing_rules_stays_open():
     assert len([e for e in bridge_breaks(crossing + broken) if e["orientation"] == "h"]) == 1
 
 
+def test_a_page_turned_upside_down_is_seen_before_it_is_read():
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1600, 1400), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 36)
+    for k in range(12):
+        d.text((60, 60 + 100 * k), "Tổ chức hội nghị triển khai nhiệm vụ cải cách hành chính", font=font, fill=0)
+    page = np.asarray(img)
+    assert not scanimage.looks_upside_down(page, 200)
+    assert scanimage.looks_upside_down(scanimage.rotate(page, 180), 200)
+    assert not scanimage.looks_upside_down(scanimage.rotate(page[:300], 180), 200)  # two lines say nothing
+
+
 def test_uneven_light_binarises_to_clean_text():
     grad = np.linspace(150, 255, 400, dtype=np.float32)[None, :].repeat(300, axis=0)
     img = grad.copy()
