@@ -452,4 +452,41 @@ def assemble(pages: Iterable[RawPage], metadata: dict[str, str] | None = None) -
     for page in pages:
         for table in sorted(page.tables, key=lambda t: t.bbox[1]):
             asm.feed(table)
+    _number_by_sequence(asm.rows)
     return asm
+
+
+_OCR_NUMBER = re.compile(r"(\d{1,3})[^\d.)\s]{1,2}")  # "6G": a number and a stray mark, not "6." or "6)"
+
+
+def _number_by_sequence(rows: list[TaskRow]) -> None:
+    """An OCR'd TT that is no number where the numbering says one ("h)" between "4" and "6", "6G"
+    after "5"): the number the sequence gives. Only where the sequence is sure: the row before is
+    numbered ``n`` and either the reading starts with ``n + 1`` (a stray mark after it) or it is a
+    short reading that is no label, with the row after numbered ``n + 2`` or none after it in the
+    section; a TT that may be printed so ("a)" after "4" starting a list, a numeral) is left as read."""
+
+    def number(row: TaskRow) -> int | None:
+        cell = row.cells.get("tt")
+        text = " ".join(cell.lines).strip() if cell is not None else ""
+        return int(text) if text.isdigit() else None
+
+    for i in range(1, len(rows)):
+        row, prev = rows[i], rows[i - 1]
+        cell = row.cells.get("tt")
+        if row.source != "appendix" or cell is None or not cell.fragments:
+            continue
+        if any(f.confidence is None for f in cell.fragments):  # a text layer's TT is what was typed
+            continue
+        text = " ".join(cell.lines).strip()
+        before = number(prev)
+        if not text or text.isdigit() or before is None or prev.section_code != row.section_code:
+            continue
+        expected = before + 1
+        lead = _OCR_NUMBER.fullmatch(text)
+        last = i + 1 == len(rows) or rows[i + 1].section_code != row.section_code
+        no_label = len(text) <= 3 and not re.fullmatch(r"a[.)]?|[IVX]+\.?", text)  # "a)" may start a list
+        if (lead and int(lead.group(1)) == expected) or (no_label and (last or number(rows[i + 1]) == expected + 1)):
+            cell.fragments[0].lines = [str(expected)]
+            for fragment in cell.fragments[1:]:
+                fragment.lines = []

@@ -45,32 +45,42 @@ _QUARTER = re.compile(r"\b(Quý|quý|QUÝ)(\s+)([IVXlH1|!U]{1,4})(?=\s*[/,.;:)�
 _ARABIC_QUARTER = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 
 
+def _fix_chars(line: str) -> str:
+    """The corrections of :func:`fix_ocr_line` but the marks' (those need the words around)."""
+    line = re.sub("Đ{2,}", "Đ", line.replace("Ð", "Đ").replace("ð", "đ"))
+
+    def quarter(m: re.Match[str]) -> str:
+        token = m.group(3)
+        roman = _ARABIC_QUARTER.get(token) or fuzzy_label(token if re.search(r"[IVX]", token) else "I" + token[1:])
+        if not re.fullmatch(r"I{1,3}|IV", roman) and "H" in token:  # "IHI": the H two strokes of three, not four
+            roman = fuzzy_label(token.replace("H", "I"))
+        if not re.fullmatch(r"I{1,3}|IV", roman):
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{roman}"
+
+    return _QUARTER.sub(quarter, line)
+
+
 def fix_ocr_line(line: str) -> str:
     """Corrections that are certain in an OCR'd line of an administrative plan: a quarter is written
     in roman numerals, so "Quý IH/2022" is "Quý III/2022" and "Quý 1/2022" is "Quý I/2022"; Vietnamese
     has no eth and never two Đ in a row ("QĐÐ-UBND" is "QĐ-UBND"); a syllable whose tone or vowel mark
     was misread, when its neighbours say so (:func:`extractors.ocr_words.fix_marks`: "Trung tầm" is
     "Trung tâm")."""
-    line = re.sub("Đ{2,}", "Đ", line.replace("Ð", "Đ").replace("ð", "đ"))
-
-    def quarter(m: re.Match[str]) -> str:
-        token = m.group(3)
-        roman = _ARABIC_QUARTER.get(token) or fuzzy_label(token if re.search(r"[IVX]", token) else "I" + token[1:])
-        if not re.fullmatch(r"I{1,3}|IV", roman):
-            return m.group(0)
-        return f"{m.group(1)}{m.group(2)}{roman}"
-
-    return fix_marks(_QUARTER.sub(quarter, line))
+    return fix_marks(_fix_chars(line))
 
 
 def fix_ocr_lines(lines: list[str]) -> list[str]:
-    """:func:`fix_ocr_line` on a cell's lines, with a word the line before ends in as context: a narrow
-    column wraps "Quý" and "IH/2022" onto two lines."""
+    """:func:`fix_ocr_line` on a cell's lines, with a word the line before ends in as context (a narrow
+    column wraps "Quý" and "IH/2022" onto two lines), and the marks judged across the line breaks: a
+    syllable that ends a line makes its word with the one the next line starts with ("tỉnh" / "giản")."""
     out: list[str] = []
     for line in lines:
         context = out[-1].rsplit(" ", 1)[-1] + " " if out else ""
-        out.append(fix_ocr_line(context + line)[len(context) :] if context.strip() else fix_ocr_line(line))
-    return out
+        out.append(_fix_chars(context + line)[len(context) :] if context.strip() else _fix_chars(line))
+    if any("\n" in line for line in out):
+        return [fix_marks(line) for line in out]
+    return fix_marks("\n".join(out)).split("\n")
 
 
 def section_numeral(text: str) -> str | None:

@@ -95,26 +95,88 @@ def render(page: Any, dpi: int = DPI, colour: bool = False) -> np.ndarray:
 
 def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:
     """Ruling lines of a binarised image (black ink on white) as pdfplumber edges (points, top-left
-    origin), and their pixel mask."""
+    origin), and their pixel mask.
+
+    A straight stroke is a rule when it is long or when one of its ends meets a rule of the other
+    direction. A short stroke alone in a cell is a letter's (the stem of a bold capital "T" or "H"
+    in a title is as tall as a one-line row at 150 dpi): taken for a rule it splits the cell, even
+    in line with a column's rule (a title row's letter under the column rule that stops above it).
+    A rule is straight: a stroke whose box is much wider than the stroke is slanted, a signature's."""
     import cv2
 
     ink = 255 - binary
     h, w = ink.shape
     scale = 72 / dpi
+    masks = {
+        orientation: cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20))))
+    }
     edges = []
     lines_mask = np.zeros_like(ink)
-    for orientation, kernel in (("h", (max(w // 40, 20), 1)), ("v", (1, max(h // 60, 20)))):
-        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        lines_mask = np.maximum(lines_mask, mask)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask)
-        for x, y, bw, bh, _area in stats[1:n]:
+    reach = max(2, dpi // 100)  # pixels between a stroke's end and the crossing rule it meets
+    for orientation, mask in masks.items():
+        other = cv2.dilate(masks["v" if orientation == "h" else "h"], np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+        long_px = (48 if orientation == "h" else 24) * dpi / 72
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+        strokes = []
+        for label, (x, y, bw, bh, area) in enumerate(stats[1:n], start=1):
             if orientation == "h" and bw > 4 * bh:
-                top = (y + bh / 2) * scale
-                edges.append(edge("h", x * scale, (x + bw) * scale, top, top))
+                length, across, ends = bw, bh, (other[y : y + bh, x], other[y : y + bh, x + bw - 1])
+                at = y + bh / 2
             elif orientation == "v" and bh > 4 * bw:
-                x0 = (x + bw / 2) * scale
-                edges.append(edge("v", x0, x0, y * scale, (y + bh) * scale))
-    return edges, cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
+                length, across, ends = bh, bw, (other[y, x : x + bw], other[y + bh - 1, x : x + bw])
+                at = x + bw / 2
+            else:
+                continue
+            if across - area / length > 2 * dpi / 200 + 0.003 * length:
+                continue  # slanted (its box much wider than the stroke): a pen's stroke, a signature's
+            strokes.append((label, x, y, bw, bh, at, length >= long_px or any(e.any() for e in ends)))
+        keep = np.zeros(n, np.uint8)
+        for label, x, y, bw, bh, at, sure in strokes:
+            if not sure:
+                continue  # a letter's stroke
+            keep[label] = 255
+            if orientation == "h":
+                edges.append(edge("h", x * scale, (x + bw) * scale, at * scale, at * scale))
+            else:
+                edges.append(edge("v", at * scale, at * scale, y * scale, (y + bh) * scale))
+        lines_mask = np.maximum(lines_mask, keep[labels])
+    return bridge_breaks(edges), cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
+
+
+def bridge_breaks(edges: list[dict], snap: float = 3.0, max_gap: float = 80.0) -> list[dict]:
+    """Rules with a break that is no cell's edge joined across it. A table leaves a rule out only
+    between two crossing rules (a merged cell), so a gap in a rule that begins or ends where no rule
+    crosses is a break in the scan (a pen stroke or a seal over it, a faint line): left, it opens a
+    title row's cell into its neighbours'."""
+    from extractors.sources.pdfium import edge as make
+
+    near = 2 * snap  # a rule's end this close to a crossing rule ends there (a scan's rules stop short)
+    out = []
+    for o, (lo, hi, at) in (("h", ("x0", "x1", "top")), ("v", ("top", "bottom", "x0"))):
+        rules = sorted((e for e in edges if e["orientation"] == o), key=lambda e: (round(e[at]), e[lo]))
+        crossing = [e for e in edges if e["orientation"] != o]
+        merged: list[dict] = []
+        for e in rules:
+            last = merged[-1] if merged else None
+            if (
+                last is not None
+                and abs(last[at] - e[at]) <= 1.5
+                and 0 < e[lo] - last[hi] <= max_gap
+                and not (_crossed(crossing, o, last[hi], last[at], near) and _crossed(crossing, o, e[lo], e[at], near))
+            ):
+                a, b = min(last[lo], e[lo]), max(last[hi], e[hi])
+                merged[-1] = make("h", a, b, last[at], last[at]) if o == "h" else make("v", last[at], last[at], a, b)
+                continue
+            merged.append(e)
+        out += merged
+    return out
+
+
+def _crossed(crossing: list[dict], orientation: str, pos: float, line: float, snap: float) -> bool:
+    """Does a rule of the other direction cross (or end on) the rule at ``line`` at ``pos``?"""
+    lo, hi, at = ("top", "bottom", "x0") if orientation == "h" else ("x0", "x1", "top")
+    return any(abs(c[at] - pos) <= snap and c[lo] - snap <= line <= c[hi] + snap for c in crossing)
 
 
 def erase(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -232,17 +294,27 @@ class OcrSource:
         frame = scanimage.Frame(width, height, dpi)
         angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
         if abs(angle) >= 0.05:
-            binary, frame.matrix = scanimage.deskew(binary, angle)
-            binary = np.where(binary > 127, 255, 0).astype(np.uint8)
+            # the grayscale page turned, then binarised: a binarised thin rule turned and thresholded
+            # again breaks into dashes too short to be found as a rule
+            gray, frame.matrix = scanimage.deskew(gray, angle)
+            binary = scanimage.binarise(gray, dpi)
             frame.skew = angle
-        rotation = self._orientation(binary, dpi)
+        edges, lines_mask = image_edges(binary, dpi)
+        rotation = self._orientation(binary, lines_mask, dpi)
         if rotation:
             binary = scanimage.rotate(binary, rotation)
             frame.rotation = rotation
-        edges, lines_mask = image_edges(binary, dpi)
+            edges, lines_mask = image_edges(binary, dpi)
         clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
+        asked = False  # OSD asked about 180°: a page it finds upright is not asked again
+        if not rotation and scanimage.looks_upside_down(clean, dpi):  # turned before it is read: one read
+            asked = True
+            if self._osd_says_180(clean, dpi):
+                rotation, frame.rotation = 180, 180
+                clean = scanimage.rotate(clean, 180)
+                edges, _ = image_edges(scanimage.rotate(binary, 180), dpi)
         words = ocr_words(clean, dpi, self.lang)
-        if not rotation and self._upside_down(words, clean, dpi):
+        if not rotation and not asked and self._upside_down(words, clean, dpi):
             rotation, frame.rotation = 180, 180
             clean = scanimage.rotate(clean, 180)
             edges, _ = image_edges(scanimage.rotate(binary, 180), dpi)
@@ -277,10 +349,9 @@ class OcrSource:
             dpi=dpi,
         )
 
-    def _orientation(self, binary: np.ndarray, dpi: int) -> int:
+    def _orientation(self, binary: np.ndarray, rules: np.ndarray, dpi: int) -> int:
         """0, or the turn (counter-clockwise degrees) that makes upright a page whose text lines run
         vertically: Tesseract OSD, or without a confident answer the best-read strip of each turn."""
-        _, rules = image_edges(binary, dpi)
         if not scanimage.lines_are_vertical(erase(binary, rules)):  # the table's rules run both ways
             return 0
         found = engine(self.lang).orientation(np.ascontiguousarray(binary[::2, ::2]), dpi // 2)
@@ -293,6 +364,9 @@ class OcrSource:
         confs = [w["conf"] for w in words if w["conf"] >= 0]
         if len(confs) >= 20 and sum(confs) / len(confs) >= 55:
             return False
+        return self._osd_says_180(clean, dpi)
+
+    def _osd_says_180(self, clean: np.ndarray, dpi: int) -> bool:
         found = engine(self.lang).orientation(np.ascontiguousarray(clean[::2, ::2]), dpi // 2)
         return found is not None and found[0] == 180 and found[1] >= 2.0
 

@@ -12,12 +12,33 @@ import numpy as np
 
 
 def remove_colour_ink(rgb: np.ndarray, min_saturation: int = 70) -> np.ndarray:
-    """Grayscale image with coloured ink (red/blue seals, blue signatures) painted white: plan text is
-    black, so any strongly saturated pixel is a stamp or a pen over it."""
-    rgb16 = rgb.astype(np.int16)
-    sat = rgb16.max(axis=2) - rgb16.min(axis=2)
-    gray = (0.299 * rgb16[..., 0] + 0.587 * rgb16[..., 1] + 0.114 * rgb16[..., 2]).astype(np.uint8)
-    gray[sat >= min_saturation] = 255
+    """Grayscale image with coloured ink (red/blue seals, blue signatures) taken out: plan text is black,
+    so a strongly saturated pixel is a stamp or a pen over the page. Such ink lets its own colour's
+    light through (a red seal the red channel, a blue pen the blue): that channel shows the page under
+    it, so the text and the table's rules a seal covers are kept (painted white, a rule under a seal
+    broke and its table lost its cells). Each channel is scaled so that its ink over bare paper reads
+    as paper."""
+    import cv2
+
+    r, g, b = (np.ascontiguousarray(rgb[..., i]) for i in range(3))
+    sat = cv2.subtract(cv2.max(cv2.max(r, g), b), cv2.min(cv2.min(r, g), b))
+    gray = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2GRAY)
+    coloured = sat >= min_saturation
+    if not coloured.any():
+        return gray
+    unsat = gray[~coloured]
+    paper = float(np.percentile(unsat[:: max(1, unsat.size // 200_000)], 90)) if unsat.size else 255.0
+    inked = rgb[coloured]  # the coloured pixels only (n x 3): a small share of the page
+    dominant = inked.argmax(axis=1)
+    out = gray[coloured]
+    for channel in range(3):
+        at = dominant == channel
+        if not at.any():
+            continue
+        light = inked[at, channel].astype(np.float32)
+        over_paper = max(float(np.percentile(light, 90)), 1.0)  # most of a seal's ink lies on bare paper
+        out[at] = np.clip(light * (paper / over_paper), 0, 255).astype(np.uint8)
+    gray[coloured] = out
     return gray
 
 
@@ -49,6 +70,37 @@ def lines_are_vertical(binary: np.ndarray) -> bool:
         return float(np.abs(np.diff(profile)).sum() / (profile.sum() + 1e-6))
 
     return jag(cols) > 1.3 * jag(rows)
+
+
+def looks_upside_down(binary: np.ndarray, dpi: int, min_lines: int = 8) -> bool:
+    """Do the page's text lines look turned 180° (worth asking OSD before reading the page)? Latin and
+    Vietnamese letters put more ink above their x-height (ascenders, capitals, the tone and vowel
+    marks) than below their baseline (descenders, the dot of nặng): per text line of the projection
+    profile, the ink above its core and below it; upside down, more lies below. A page of few lines
+    (a signature page) says nothing."""
+    import cv2
+
+    half = dpi / 2
+    ink = cv2.resize((binary < 128).astype(np.float32), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    profile = ink.sum(axis=1)
+    rows = np.flatnonzero(profile > 0.002 * ink.shape[1])
+    if rows.size == 0:
+        return False
+    gap = max(1, int(half * 0.03))  # a mark's gap above its letter is no line break
+    breaks = np.flatnonzero(np.diff(rows) > gap + 1)
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    ends = np.concatenate([rows[breaks], [rows[-1]]]) + 1
+    above = below = 0.0
+    lines = 0
+    for a, b in zip(starts, ends, strict=True):
+        if not half * 0.06 <= b - a <= half * 0.4:  # a text line's height (0.06–0.4 inch)
+            continue
+        band = profile[a:b]
+        core = np.flatnonzero(band >= 0.5 * band.max())
+        above += float(band[: core[0]].sum())
+        below += float(band[core[-1] + 1 :].sum())
+        lines += 1
+    return lines >= min_lines and below > 2 * above
 
 
 def skew_angle(binary: np.ndarray, max_angle: float = 5.0) -> float:

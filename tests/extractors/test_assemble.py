@@ -180,3 +180,31 @@ def test_an_unreadable_ocr_numeral_of_a_section_row_is_the_next_section():
     assert _ocr_numeral("11", [code, title], 5, "IV") == "II"  # strokes read as digits say which
     data = GridCell(0, 4, 1, 1, (300, 0, 400, 20), ["Quý IV/2024"], 80.0)
     assert _ocr_numeral("H", [code, data], 5, "I") != "II"  # not a section row: no numeral made up
+
+
+def _numbered(*tts: tuple[str, float | None], section: str = "I"):
+    from extractors.model import Fragment, LogicalCell, TaskRow
+
+    return [
+        TaskRow(section, "X", None, {"tt": LogicalCell([Fragment(1, (0, 0, 1, 1), [tt], conf)])}, {1})
+        for tt, conf in tts
+    ]
+
+
+def test_an_ocr_tt_that_is_no_number_takes_the_numbering():
+    from extractors.assemble import _number_by_sequence
+
+    rows = _numbered(("4", 90.0), ("h)", 40.0), ("6", 90.0), ("7G", 50.0), ("8", 90.0), ("S)", 30.0))
+    _number_by_sequence(rows)  # "S)": the section's last row
+    assert [r.cells["tt"].lines for r in rows] == [["4"], ["5"], ["6"], ["7"], ["8"], ["9"]]
+
+
+def test_a_tt_that_may_be_printed_so_is_left_as_read():
+    from extractors.assemble import _number_by_sequence
+
+    rows = _numbered(("4", 90.0), ("a)", 40.0), ("b)", 40.0), ("2.", 80.0), ("x", None))
+    _number_by_sequence(rows)
+    assert [r.cells["tt"].lines for r in rows] == [["4"], ["a)"], ["b)"], ["2."], ["x"]]
+    rows = _numbered(("4", 90.0), ("h)", 40.0), ("9", 90.0))  # the row after does not say 5
+    _number_by_sequence(rows)
+    assert rows[1].cells["tt"].lines == ["h)"]

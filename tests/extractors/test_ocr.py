@@ -70,8 +70,64 @@ def test_red_seal_and_blue_ink_are_removed_black_text_kept():
     rgb[5:10, 5:40] = (200, 30, 40)  # seal
     rgb[20:25, 5:40] = (30, 40, 170)  # signature
     rgb[35:40, 5:40] = (20, 20, 20)  # text
+    rgb[5:10, 20:22] = (25, 4, 5)  # a rule under the seal (black multiplied by its red)
     gray = scanimage.remove_colour_ink(rgb)
-    assert gray[7, 20] == 255 and gray[22, 20] == 255 and gray[37, 20] < 50
+    assert gray[7, 10] >= 250 and gray[22, 20] >= 250 and gray[37, 20] < 50
+    assert gray[7, 21] < 50  # what the seal covers is kept
+
+
+def _grid_image() -> np.ndarray:
+    """A 200-dpi image of a two-column table: a title row across both columns, with a letter's stem
+    under the column rule, a slanted pen stroke across a cell, and the top rule broken mid-cell."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (1200, 700), 255)
+    d = ImageDraw.Draw(img)
+    for y in (100, 200, 300, 600):
+        d.line((100, y, 1100, y), fill=0, width=3)
+    for x in (100, 1100):
+        d.line((x, 100, x, 600), fill=0, width=3)
+    d.line((600, 100, 600, 200), fill=0, width=3)  # the column rule stops at the title row
+    d.line((600, 300, 600, 600), fill=0, width=3)
+    d.rectangle((600, 225, 601, 255), fill=0)  # a letter's stem in the title row, in line with it
+    d.line((300, 320, 330, 480), fill=0, width=6)  # a pen stroke
+    d.rectangle((800, 95, 860, 105), fill=255)  # the top rule broken mid-cell (a seal over it)
+    return np.asarray(img)
+
+
+def test_rules_not_letters_pen_strokes_or_breaks():
+    from extractors.sources.ocr import image_edges
+
+    edges, _ = image_edges(_grid_image(), 200)
+    vs = sorted((round(e["x0"]), round(e["top"]), round(e["bottom"])) for e in edges if e["orientation"] == "v")
+    assert [v[0] for v in vs] == [36, 216, 216, 396]  # the stem and the pen stroke are no rules
+    top = [e for e in edges if e["orientation"] == "h" and abs(e["top"] - 36) < 1]
+    assert len(top) == 1 and top[0]["x0"] < 37 and top[0]["x1"] > 395  # joined across its break
+
+
+def test_a_rule_left_out_between_crossing_rules_stays_open():
+    from extractors.sources.ocr import bridge_breaks
+    from extractors.sources.pdfium import edge
+
+    crossing = [edge("v", x, x, 0, 100) for x in (0, 50, 100, 150)]
+    merged_cell = [edge("h", 0, 50, 40, 40), edge("h", 100, 150, 40, 40)]  # no rule between 50 and 100
+    assert len([e for e in bridge_breaks(crossing + merged_cell) if e["orientation"] == "h"]) == 2
+    broken = [edge("h", 0, 70, 40, 40), edge("h", 80, 150, 40, 40)]  # a break mid-cell
+    assert len([e for e in bridge_breaks(crossing + broken) if e["orientation"] == "h"]) == 1
+
+
+def test_a_page_turned_upside_down_is_seen_before_it_is_read():
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (1600, 1400), 255)
+    d = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 36)
+    for k in range(12):
+        d.text((60, 60 + 100 * k), "Tổ chức hội nghị triển khai nhiệm vụ cải cách hành chính", font=font, fill=0)
+    page = np.asarray(img)
+    assert not scanimage.looks_upside_down(page, 200)
+    assert scanimage.looks_upside_down(scanimage.rotate(page, 180), 200)
+    assert not scanimage.looks_upside_down(scanimage.rotate(page[:300], 180), 200)  # two lines say nothing
 
 
 def test_uneven_light_binarises_to_clean_text():

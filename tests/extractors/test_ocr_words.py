@@ -18,6 +18,12 @@ from tests.conftest import FIXTURES, ROOT
         ("Phòng Tố chức cán bộ", "Phòng Tổ chức cán bộ"),
         ("TRUNG TẦM PHỤC VỤ HÀNH CHÍNH CÔNG", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"),
         ("kiện toàn tố chức bộ máy", "kiện toàn tổ chức bộ máy"),
+        ("Thực hiện tỉnh giản biên chế", "Thực hiện tinh giản biên chế"),  # a common word: one mark apart
+        ("Thực hiện tính giản biên chế", "Thực hiện tinh giản biên chế"),
+        ("Dữ liệu được cập nhật đây đủ", "Dữ liệu được cập nhật đầy đủ"),
+        ("Bộ máy tỉnh gọn, hiệu quả", "Bộ máy tinh gọn, hiệu quả"),  # a stray hook over "i"
+        ("Tổ chức hội nghị triến khai nhiệm vụ", "Tổ chức hội nghị triển khai nhiệm vụ"),
+        ("Chỉnh lý tài liệu lưu trữ tổn đọng", "Chỉnh lý tài liệu lưu trữ tồn đọng"),
     ],
 )
 def test_a_misread_mark_is_put_right(read, meant):
@@ -31,6 +37,9 @@ def test_a_misread_mark_is_put_right(read, meant):
         "Sở Nội vụ tỉnh Sơn La",  # a name after it
         "liên thông văn bản quốc gia",  # "văn bản" is a word as read
         "Số hóa hồ sơ; Số hoá hồ sơ",  # either tone placement is right
+        "hoạt động của Cổng thông tin điện tử",  # a capital inside the line: a name, "của công" or not
+        "người dân về giải quyết",  # "dân vệ" is a word, but nặng is no mark OCR loses from above
+        "cải cách hành chính năm 2023 trên địa bàn",  # a number between: "năm" and "trên" are no word
         "",
     ],
 )
@@ -62,6 +71,12 @@ def test_no_line_of_the_test_documents_golds_is_changed():
     assert changed == []
 
 
+def test_a_syllable_ending_a_line_makes_its_word_with_the_next_line():
+    assert fix_ocr_lines(["Thực hiện tỉnh", "giản biên chế"]) == ["Thực hiện tinh", "giản biên chế"]
+    assert fix_ocr_lines(["Phòng Tố", "chức cán bộ"]) == ["Phòng Tổ", "chức cán bộ"]
+
+
 def test_a_quarter_wrapped_onto_the_next_line_is_read_as_a_numeral():
     assert fix_ocr_lines(["Quý", "IH/2022"]) == ["Quý", "III/2022"]
+    assert fix_ocr_lines(["Quý", "IHI/2022"]) == ["Quý", "III/2022"]  # "IIII" is no quarter
     assert fix_ocr_lines(["Trước Quý", "1/2023"]) == ["Trước Quý", "I/2023"]
