@@ -686,12 +686,49 @@ def _fill_down(
                 continue
             _extend(above, r, filled, row_edges, r0)
     if layout.tt is not None and task is not None:
+        _tt_over_task(filled, layout.tt, task, first_row, last_row, row_edges, r0)
         for r in range(first_row + 1, last_row):
             above, cover = filled.get((r - 1, layout.tt)), filled.get((r, task))
             if (r, layout.tt) in filled or above is None or cover is None or cover.row - r0 >= r:
                 continue
             if above.row == cover.row:
                 _extend(above, r, filled, row_edges, r0)
+
+
+def _tt_over_task(
+    filled: dict[tuple[int, int], GridCell],
+    tt: int,
+    task: int,
+    first_row: int,
+    last_row: int,
+    row_edges: list[float],
+    r0: int,
+) -> None:
+    """The row number of a merged task is merged with it: a task cell spanning several rows with one
+    number printed beside it (at its top, or centred beside its middle) gives that number its rows."""
+    seen: set[int] = set()
+    for r in range(first_row, last_row):
+        cover = filled.get((r, task))
+        if cover is None or cover.rowspan < 2 or id(cover) in seen or cover.empty:
+            continue
+        seen.add(id(cover))
+        a, b = cover.row - r0, cover.row - r0 + cover.rowspan
+        numbers = {id(c): c for k in range(a, b) if (c := filled.get((k, tt))) is not None and not c.empty}
+        if len(numbers) != 1:
+            continue
+        (number,) = numbers.values()
+        na, nb = number.row - r0, number.row - r0 + number.rowspan
+        if na < first_row or nb > last_row:
+            continue
+        if any((k, tt) in filled and filled[k, tt] is not number for k in range(a, b)):
+            continue  # an empty cell of its own in the span (not expected): leave it
+        for k in range(na, nb):
+            if not a <= k < b:
+                del filled[k, tt]
+        for k in range(a, b):
+            filled[k, tt] = number
+        number.row, number.rowspan = r0 + a, b - a
+        number.bbox = (number.bbox[0], row_edges[r0 + a], number.bbox[2], row_edges[r0 + b])
 
 
 def _extend(cell: GridCell, r: int, filled: dict[tuple[int, int], GridCell], row_edges: list[float], r0: int) -> None:
