@@ -436,6 +436,13 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     # Does the TT column centre its numbers? Its blocks then mostly start where no other column does.
     tt_starts = [cl for cl in clusters if any(c == tt for _, c in cl)]
     tt_centred = bool(tt_starts) and sum(1 for cl in tt_starts if len({c for _, c in cl}) >= 2) < 0.5 * len(tt_starts)
+    # Does every row start with a number? (the TT column then numbers the rows where blocks start together)
+    together = [cl for cl in clusters if len({c for _, c in cl}) >= 2]
+    tt_dense = (
+        not tt_centred
+        and len(together) >= 3
+        and sum(1 for cl in together if any(c == tt for _, c in cl)) >= 0.8 * len(together)
+    )
     tops = [clusters[0][0][0]]
     for cl in clusters[1:]:
         y = cl[0][0]
@@ -456,7 +463,11 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
             if here is not None and above is not None:
                 midway = True
                 carried = carried or _starts_lower(here.text)
-        if not carried and not (midway and tt_centred and tt in starters):
+        if (
+            not carried
+            and not (midway and tt_centred and tt in starters)
+            and not (midway and tt_dense and tt not in starters)
+        ):
             tops.append(y)
     return tops
 
