@@ -418,12 +418,21 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     level). A block starting in one column alone starts a row only when no other column prints a line
     across it (a centred merged cell sits between its neighbours' lines), none carries a sentence on in
     lower case beside it, and — when the TT column centres its numbers vertically (its blocks mostly
-    start where no other column does) — no other column is in the middle of a cell there."""
+    start where no other column does) — no other column is in the middle of a cell there. Columns of
+    one-line cells (numbers, codes) that start alone at least once, as often as the longer cells start
+    without them, and with no longer cell running past two of them (rows padded apart), are printed in
+    the middle of their rows: starting together there does not start a row either. Where the TT column
+    numbers every row (not centred), a block starting in one column beside a cell mid-text and no
+    number is no row (rows printed without padding run their lines together)."""
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
+    blocks: list[list[list[float]]] = [[] for _ in cols]  # per column: [top, bottom, lines] of each block
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
             if n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5:
                 starts.append((ln.top, c))
+                blocks[c].append([ln.top, ln.bottom, 0])
+            blocks[c][-1][1] = ln.bottom
+            blocks[c][-1][2] += 1
     starts.sort()
     clusters: list[list[tuple[float, int]]] = []
     for s in starts:
@@ -436,6 +445,16 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     # Does the TT column centre its numbers? Its blocks then mostly start where no other column does.
     tt_starts = [cl for cl in clusters if any(c == tt for _, c in cl)]
     tt_centred = bool(tt_starts) and sum(1 for cl in tt_starts if len({c for _, c in cl}) >= 2) < 0.5 * len(tt_starts)
+    # Columns of one-line cells (numbers, codes) printed in the middle of their rows: rows start with the
+    # longer cells alone (their padding shows: no longer cell runs on past two of the numbers), the short
+    # ones start lower down, alone.
+    short = {c for c, bs in enumerate(blocks) if bs and all(b[2] == 1 for b in bs)}
+    long = {c for c, bs in enumerate(blocks) if bs and c not in short}
+    alone = [cl[0][0] for cl in clusters if {c for _, c in cl} <= short]
+    long_only = sum(1 for cl in clusters if {c for _, c in cl} <= long)
+    numbered = [cl[0][0] for cl in clusters if any(c in short for _, c in cl)]
+    padded = all(sum(1 for y in numbered if b[0] + tol < y < b[1]) < 2 for c in long for b in blocks[c])
+    centred = short if long and padded and 1 <= len(alone) <= long_only else set()
     # Does every row start with a number? (the TT column then numbers the rows where blocks start together)
     together = [cl for cl in clusters if len({c for _, c in cl}) >= 2]
     tt_dense = (
@@ -448,7 +467,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
         y = cl[0][0]
         starters = {c for _, c in cl}
         crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
-        if len(starters) >= 2:
+        if len(starters) >= 2 and not starters <= centred:
             if len(starters) > len(crossers):
                 tops.append(y)
             continue
@@ -465,7 +484,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
                 carried = carried or _starts_lower(here.text)
         if (
             not carried
-            and not (midway and tt_centred and tt in starters)
+            and not (midway and ((tt_centred and tt in starters) or starters <= centred))
             and not (midway and tt_dense and tt not in starters)
         ):
             tops.append(y)
