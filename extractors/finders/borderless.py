@@ -477,9 +477,14 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
         for c, lines in enumerate(cols):
             if c in starters:
                 continue
-            here = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
-            above = next((ln for ln in lines if 0 < y - ln.top <= pitch + tol), None)
-            if here is not None and above is not None:
+            # level with it; a centred block need not sit on its neighbours' line grid: a line a little off
+            # its level counts where its own cell goes on above and below it (in the middle of its text)
+            here = next((ln for ln in lines if abs(ln.top - y) <= max(tol, 0.45 * (ln.bottom - ln.top))), None)
+            if here is None:
+                continue
+            above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
+            below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
+            if above and (abs(here.top - y) <= tol or below):
                 midway = True
                 carried = carried or _starts_lower(here.text)
         if (
