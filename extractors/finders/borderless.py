@@ -462,10 +462,16 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
         and len(together) >= 3
         and sum(1 for cl in together if any(c == tt for _, c in cl)) >= 0.8 * len(together)
     )
+    first_line = {(ln.top, c): ln for c, lines in enumerate(cols) for ln in lines}
     tops = [clusters[0][0][0]]
-    for cl in clusters[1:]:
+    for k, cl in enumerate(clusters[1:], 1):
         y = cl[0][0]
         starters = {c for _, c in cl}
+        if len(starters) == 1:
+            own = first_line[cl[0]]
+            nxt = next((o for o in clusters[k + 1 :] if len({c for _, c in o} - centred) >= 2), None)
+            if nxt is not None and nxt[0][0] < own.bottom - tol:
+                continue  # the next row starts before its first line ends: a centred cell starting early
         crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
         if len(starters) >= 2 and not starters <= centred:
             if len(starters) > len(crossers):
@@ -484,7 +490,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
                 continue
             above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
             below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
-            if above and (abs(here.top - y) <= tol or below):
+            if above and (abs(here.top - y) <= max(tol, 0.2 * (here.bottom - here.top)) or below):
                 midway = True
                 carried = carried or _starts_lower(here.text)
         if (
