@@ -452,8 +452,8 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     long = {c for c, bs in enumerate(blocks) if bs and c not in short}
     alone = [cl[0][0] for cl in clusters if {c for _, c in cl} <= short]
     long_only = sum(1 for cl in clusters if {c for _, c in cl} <= long)
-    numbered = [cl[0][0] for cl in clusters if any(c in short for _, c in cl)]
-    padded = all(sum(1 for y in numbered if b[0] + tol < y < b[1]) < 2 for c in long for b in blocks[c])
+    number_ys = [cl[0][0] for cl in clusters if any(c in short for _, c in cl)]
+    padded = all(sum(1 for y in number_ys if b[0] + tol < y < b[1]) < 2 for c in long for b in blocks[c])
     centred = short if long and padded and 1 <= len(alone) <= long_only else set()
     # Does every row start with a number? (the TT column then numbers the rows where blocks start together)
     together = [cl for cl in clusters if len({c for _, c in cl}) >= 2]
@@ -464,42 +464,72 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     )
     first_line = {(ln.top, c): ln for c, lines in enumerate(cols) for ln in lines}
     tops = [clusters[0][0][0]]
+    numbered = any(c == tt for _, c in clusters[0])  # the last row has its number
     for k, cl in enumerate(clusters[1:], 1):
         y = cl[0][0]
         starters = {c for _, c in cl}
-        if len(starters) == 1:
-            own = first_line[cl[0]]
-            nxt = next((o for o in clusters[k + 1 :] if len({c for _, c in o} - centred) >= 2), None)
-            if nxt is not None and nxt[0][0] < own.bottom - tol:
-                continue  # the next row starts before its first line ends: a centred cell starting early
-        crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
-        if len(starters) >= 2 and not starters <= centred:
-            if len(starters) > len(crossers):
-                tops.append(y)
-            continue
-        if crossers:
-            continue  # printed between its neighbours' lines: a vertically centred merged cell
-        carried = midway = False
-        for c, lines in enumerate(cols):
-            if c in starters:
-                continue
-            # level with it; a centred block need not sit on its neighbours' line grid: a line a little off
-            # its level counts where its own cell goes on above and below it (in the middle of its text)
-            here = next((ln for ln in lines if abs(ln.top - y) <= max(tol, 0.45 * (ln.bottom - ln.top))), None)
-            if here is None:
-                continue
-            above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
-            below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
-            if above and (abs(here.top - y) <= max(tol, 0.2 * (here.bottom - here.top)) or below):
-                midway = True
-                carried = carried or _starts_lower(here.text)
-        if (
-            not carried
-            and not (midway and ((tt_centred and tt in starters) or starters <= centred))
-            and not (midway and tt_dense and tt not in starters)
-        ):
+        top = _starts_row(cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered)
+        if top:
             tops.append(y)
+        if top or tt in starters:
+            numbered = tt in starters
     return tops
+
+
+def _starts_row(
+    cols: list[list[_CLine]],
+    clusters: list[list[tuple[float, int]]],
+    k: int,
+    first_line: dict[tuple[float, int], _CLine],
+    pitch: float,
+    tt: int | None,
+    tol: float,
+    centred: set[int],
+    tt_centred: bool,
+    tt_dense: bool,
+    numbered: bool,
+) -> bool:
+    """Does the k-th cluster of block starts start a row? (see :func:`_row_tops`)"""
+    cl = clusters[k]
+    y = cl[0][0]
+    starters = {c for _, c in cl}
+    if len(starters) == 1:
+        own = first_line[cl[0]]
+        nxt = next((o for o in clusters[k + 1 :] if len({c for _, c in o} - centred) >= 2), None)
+        if nxt is not None and nxt[0][0] < own.bottom - tol:
+            return False  # the next row starts before its first line ends: a centred cell starting early
+        if (
+            starters == {tt}
+            and numbered
+            and not tt_centred
+            and _TT.match(own.text)
+            and not any(_crosses(ln, y) for c, lines in enumerate(cols) if c != tt for ln in lines)
+        ):
+            return True  # a second number in the TT column, level with the lines beside it: the next row
+    crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+    if len(starters) >= 2 and not starters <= centred:
+        return len(starters) > len(crossers)
+    if crossers:
+        return False  # printed between its neighbours' lines: a vertically centred merged cell
+    carried = midway = False
+    for c, lines in enumerate(cols):
+        if c in starters:
+            continue
+        # level with it; a centred block need not sit on its neighbours' line grid: a line a little off
+        # its level counts where its own cell goes on above and below it (in the middle of its text)
+        here = next((ln for ln in lines if abs(ln.top - y) <= max(tol, 0.45 * (ln.bottom - ln.top))), None)
+        if here is None:
+            continue
+        above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
+        below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
+        if above and (abs(here.top - y) <= max(tol, 0.2 * (here.bottom - here.top)) or below):
+            midway = True
+            carried = carried or _starts_lower(here.text)
+    return (
+        not carried
+        and not (midway and ((tt_centred and tt in starters) or starters <= centred))
+        and not (midway and tt_dense and tt not in starters)
+    )
 
 
 def _grid(
