@@ -498,14 +498,8 @@ def _starts_row(
         nxt = next((o for o in clusters[k + 1 :] if len({c for _, c in o} - centred) >= 2), None)
         if nxt is not None and nxt[0][0] < own.bottom - tol:
             return False  # the next row starts before its first line ends: a centred cell starting early
-        if (
-            starters == {tt}
-            and numbered
-            and not tt_centred
-            and _TT.match(own.text)
-            and not any(_crosses(ln, y) for c, lines in enumerate(cols) if c != tt for ln in lines)
-        ):
-            return True  # a second number in the TT column, level with the lines beside it: the next row
+        if starters == {tt} and numbered and not tt_centred and _TT.match(own.text):
+            return True  # a second number in a top-aligned TT column: the next row (beside merged cells too)
     crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
     if len(starters) >= 2 and not starters <= centred:
         return len(starters) > len(crossers)
