@@ -452,7 +452,8 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     long = {c for c, bs in enumerate(blocks) if bs and c not in short}
     alone = [cl[0][0] for cl in clusters if {c for _, c in cl} <= short]
     long_only = sum(1 for cl in clusters if {c for _, c in cl} <= long)
-    number_ys = [cl[0][0] for cl in clusters if any(c in short for _, c in cl)]
+    marks = {tt} if tt in short else short  # the row numbers (or, with none, the one-line columns)
+    number_ys = [cl[0][0] for cl in clusters if any(c in marks for _, c in cl)]
     padded = all(sum(1 for y in number_ys if b[0] + tol < y < b[1]) < 2 for c in long for b in blocks[c])
     centred = short if long and padded and 1 <= len(alone) <= long_only else set()
     # Does every row start with a number? (the TT column then numbers the rows where blocks start together)
