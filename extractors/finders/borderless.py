@@ -330,6 +330,8 @@ def borderless_table(
         layout = Columns(edges, fields.index("tt") if "tt" in fields else None, fields)
     elif carry is not None:
         first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
+        while first and _leads_into(lines[first - 1], lines[first], carry):
+            first -= 1  # a cell's first line printed above the row's number (centred beside two lines)
         body = _until_signature(lines[first:]) if first is not None else []
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
@@ -360,6 +362,21 @@ def _in_table(line: _Line, layout: Columns) -> bool:
     cols = {_wcol(layout.edges, w) for w in line.words}
     starts_tt = layout.tt is not None and layout.tt in cols and _TT.match(line.words[0]["text"])
     return len(cols) >= 2 or bool(starts_tt) or (_heading_like(line) and _heading_start(line))
+
+
+def _leads_into(line: _Line, nxt: _Line, layout: Columns) -> bool:
+    """Is ``line`` (in one column) the first line of a table row that ``nxt`` goes on with? Right above
+    it at the line spacing, inside one body column, not a heading."""
+    height = line.bottom - line.top
+    cols = {_wcol(layout.edges, w) for w in line.words}
+    inside = layout.edges[0] <= line.words[0]["x0"] and line.words[-1]["x1"] <= layout.edges[-1]
+    return (
+        inside
+        and len(cols) == 1
+        and cols != {layout.tt}
+        and nxt.top - line.bottom < 0.5 * height
+        and not _heading_like(line)
+    )
 
 
 def _until_signature(body: list[_Line]) -> list[_Line]:
