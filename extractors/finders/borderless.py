@@ -704,7 +704,9 @@ def _pieces(
         prev = lines[n - 1] if n else None
         contiguous = prev is not None and ln.top - prev.bottom <= pitch - (ln.bottom - ln.top) + tol + 1.5
         new_row = prev is not None and row_of(ln.top) != row_of(prev.top) and abs(ln.top - tops[row_of(ln.top)]) <= tol
-        if contiguous and not (new_row and not _starts_lower(ln.text)):
+        # a block that started between two row tops is a centred merged cell: it runs on over a row top
+        centred = bool(blocks) and abs(blocks[-1][0].top - tops[row_of(blocks[-1][0].top)]) > tol + 1.0
+        if contiguous and not (new_row and not _starts_lower(ln.text) and not centred):
             blocks[-1].append(ln)
         else:
             blocks.append([ln])
