@@ -445,7 +445,8 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     blocks: list[list[list[float]]] = [[] for _ in cols]  # per column: [top, bottom, lines] of each block
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
-            if n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5:
+            gap = n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5
+            if gap or (c == tt and _TT.match(ln.text)):  # one number per TT cell, however close the next
                 starts.append((ln.top, c))
                 blocks[c].append([ln.top, ln.bottom, 0])
             blocks[c][-1][1] = ln.bottom
