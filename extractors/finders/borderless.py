@@ -488,6 +488,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
         y = cl[0][0]
         starters = {c for _, c in cl}
         top = _starts_row(cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered)
+        top = top and y - tops[-1] > 0.75 * pitch  # the row above holds a line at least
         if top:
             tops.append(y)
         if top or tt in starters:
