@@ -15,15 +15,22 @@
   across that height), or in one column with nothing crossing that line (a centred merged
   cell prints between the lines of its neighbours), no neighbour carrying a sentence on in
   lower case across it, and — where the TT column centres its numbers — not a TT number beside
-  another cell's middle; an empty TT cell does not matter;
+  another cell's middle; an empty TT cell does not matter. Every number in the TT column starts a
+  block; one-line number/code columns printed in the middle of their rows (padded rows start with
+  their longer cells alone) start no row; a second number in a top-aligned TT column starts one
+  even beside a merged cell's line; a block whose first line the next row's top cuts, or that
+  starts less than a line below the last row's top, is a centred cell, not a row;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
-  does not start at its row's top (vertically centred), is one cell spanning the rows it
-  covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
+  does not start at its row's top (vertically centred; it runs on over a row top whatever the
+  case of its next line), is one cell spanning the rows it covers (a centred one: the empty
+  rows above and below it, as evenly as they fit); the row number of a merged task spans the
+  task's rows (printed at its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
   one-line merged cell printed at its top then leaves no trace without ruling lines);
-- a page that continues the table: a header found there must name about as many fields as the
-  carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
+- a page that continues the table: its first row starts at the first line in the table's columns
+  (a cell's line printed above a centred row number included); a header found there must name
+  about as many fields as the carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
   assembler never reads a merged body cell as a header.
 
 The result is an ordinary :class:`PageTable` whose cells hold their text (``kind="borderless"``),
