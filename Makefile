@@ -1,4 +1,4 @@
-.PHONY: run test lint bench bench-quick bench-scaling fixtures-layouts fixtures-borderless
+.PHONY: run test lint bench bench-quick bench-scaling bench-borderless fixtures-layouts fixtures-borderless
 run:
 	bash scripts/run.sh
 test:
@@ -14,6 +14,9 @@ bench-quick:
 # Scaling exponent of every normalizer and text join, 1k…64k characters (about a minute).
 bench-scaling:
 	.venv/bin/python -m benchmarks.scaling
+# camelot stream vs the borderless finder on the borderless layout set (about 3 minutes).
+bench-borderless:
+	.venv/bin/python -m benchmarks.borderless
 # Regenerate the committed layout test set (tests/fixtures/layouts/set; LibreOffice and Chromium, about 2 minutes).
 fixtures-layouts:
 	.venv/bin/python -m tests.fixtures.layouts.generate --out tests/fixtures/layouts/set --count 34 --seed 1

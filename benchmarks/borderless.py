@@ -1,6 +1,7 @@
 """The borderless anchor: camelot's stream flavour vs our borderless finder on the borderless layout set.
 
     python -m benchmarks.borderless            # tests/fixtures/layouts/borderless (28 PDFs, ~3 minutes)
+    make bench-borderless                      # the same; writes benchmarks/results/borderless.json
 
 camelot stream (``camelot.read_pdf(path, flavor="stream", pages=<table pages>)``) gives one table per
 text block; its rows are read as task rows under the columns its own header row names (mapped with
@@ -18,10 +19,12 @@ import tempfile
 from pathlib import Path
 
 from extractors.headers import field_for
+from pipeline.files import atomic_write_text
 from pipeline.scoring import COLUMN_OF, align, norm, score
 
 ROOT = Path(__file__).resolve().parents[1]
 SET = ROOT / "tests" / "fixtures" / "layouts" / "borderless"
+RESULTS = ROOT / "benchmarks" / "results" / "borderless.json"  # written by a run on the committed set
 
 
 def camelot_rows(pdf: Path, pages: list[int]) -> list[dict]:
@@ -75,6 +78,7 @@ def compare(set_dir: Path = SET) -> dict:
         result = run_cli("ingest", *(str(set_dir / n) for n in index), "--out", str(out), "--quiet")
         assert result.exit_code == 0, result.output
         totals = {"camelot": [0, 0], "ours": [0, 0]}
+        per_doc: dict[str, dict] = {}
         for name, meta in index.items():
             gold = json.loads((set_dir / meta["gold"]).read_text(encoding="utf-8"))
             cam = exact_cells(gold, camelot_rows(set_dir / name, meta["table_pages"]))
@@ -82,6 +86,12 @@ def compare(set_dir: Path = SET) -> dict:
             for key, (hit, n) in (("camelot", cam), ("ours", ours)):
                 totals[key][0] += hit
                 totals[key][1] += n
+            per_doc[name] = {
+                "valign": meta["params"]["valign"],
+                "renderer": meta["renderer"],
+                "camelot_stream": round(cam[0] / cam[1], 4),
+                "ours": round(ours[0] / ours[1], 4),
+            }
             print(
                 f"{name:22} {meta['params']['valign']:6} camelot-stream {cam[0] / cam[1]:.4f}  "
                 f"ours {ours[0] / ours[1]:.4f}"
@@ -89,6 +99,11 @@ def compare(set_dir: Path = SET) -> dict:
     finally:
         shutil.rmtree(out, ignore_errors=True)
     summary = {k: round(h / n, 4) for k, (h, n) in totals.items()}
+    if set_dir == SET:
+        atomic_write_text(
+            RESULTS,
+            json.dumps({"overall": summary, "documents": per_doc}, ensure_ascii=False, indent=1) + "\n",
+        )
     print(
         f"OVERALL exact cells (contract fields, no section_code): camelot-stream {summary['camelot']}  "
         f"ours {summary['ours']}"

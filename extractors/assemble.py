@@ -246,6 +246,7 @@ class Assembler:
     def _feed_body(self, table: PageTable, cols: _Columns, start: int) -> None:
         merged: dict[int, LogicalCell] = {}
         at_top = True
+        after_split = False  # an unruled page's first row was the rest of the last one: merges carry on past it
         for r in range(start, table.n_rows):
             labels = _row_labels(table, r)
             if not any(labels) or is_column_number_row(labels) or _signature(labels) in self._signature:
@@ -256,9 +257,11 @@ class Assembler:
                 self._last = None
             elif at_top and self._last is not None and self._is_split(table, r, cols, self._last):
                 self._continue_row(table, r, cols, self._last, merged)
+                at_top, after_split = False, table.kind == "borderless"
+                continue
             else:
-                self._new_row(table, r, cols, merged, at_top)
-            at_top = False
+                self._new_row(table, r, cols, merged, at_top or after_split)
+            at_top = after_split = False
 
     # -- headings -------------------------------------------------------------
     def _heading(self, table: PageTable, r: int, cols: _Columns) -> tuple[str | None, str] | None:
@@ -348,7 +351,9 @@ class Assembler:
         row = TaskRow(self.section_code, self.section_title, self.group_title, {}, {table.page})
         row.inferred |= self._inferred
         for name, cells in self._cells_by_field(table, r, cols).items():
-            logical = self._logical(cells, table.page, merged, prev.cells.get(name) if prev else None, name, row)
+            logical = self._logical(
+                cells, table.page, merged, prev.cells.get(name) if prev else None, name, row, table.kind == "borderless"
+            )
             logical.n_rows += 1
             if name.startswith("extra:"):
                 row.extra[name[6:]] = logical
@@ -365,7 +370,11 @@ class Assembler:
         above: LogicalCell | None,
         name: str,
         row: TaskRow,
+        unruled: bool = False,
     ) -> LogicalCell:
+        """The logical cell ``cells`` belong to: the merged one above them, or a new one. ``unruled``: a
+        table without ruling lines, where no cut is drawn open or closed: a row number spanning rows
+        carries on like the other cells, and a cell closed at the page bottom proves nothing."""
         if len(cells) == 1 and id(cells[0]) in merged:
             return merged[id(cells[0])]
         if len(cells) == 1 and cells[0].rowspan > 1:
@@ -373,8 +382,10 @@ class Assembler:
         if (
             len(cells) == 1
             and above is not None
-            and (name != "tt" or above.open_below or cells[0].open_above)  # a TT carries on only drawn so
-            and _continues_merge(cells[0], above, name in self._merging or name in _USUALLY_FILLED, self.leaves_open)
+            and (name != "tt" or above.open_below or cells[0].open_above or (unruled and above.n_rows >= 2))
+            and _continues_merge(
+                cells[0], above, name in self._merging or name in _USUALLY_FILLED, self.leaves_open and not unruled
+            )
         ):
             if cells[0].empty and cells[0].rowspan < 2 and above.n_rows < 2:
                 row.inferred.add("merge_inferred")  # nothing drawn shows the merge: inferred from the column

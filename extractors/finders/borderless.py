@@ -15,15 +15,22 @@
   across that height), or in one column with nothing crossing that line (a centred merged
   cell prints between the lines of its neighbours), no neighbour carrying a sentence on in
   lower case across it, and — where the TT column centres its numbers — not a TT number beside
-  another cell's middle; an empty TT cell does not matter;
+  another cell's middle; an empty TT cell does not matter. Every number in the TT column starts a
+  block; one-line number/code columns printed in the middle of their rows (padded rows start with
+  their longer cells alone) start no row; a second number in a top-aligned TT column starts one
+  even beside a merged cell's line; a block whose first line the next row's top cuts, or that
+  starts less than a line below the last row's top, is a centred cell, not a row;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
-  does not start at its row's top (vertically centred), is one cell spanning the rows it
-  covers (a centred one: the empty rows above and below it, as evenly as they fit); an empty
+  does not start at its row's top (vertically centred; it runs on over a row top whatever the
+  case of its next line), is one cell spanning the rows it covers (a centred one: the empty
+  rows above and below it, as evenly as they fit); the row number of a merged task spans the
+  task's rows (printed at its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
   one-line merged cell printed at its top then leaves no trace without ruling lines);
-- a page that continues the table: a header found there must name about as many fields as the
-  carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
+- a page that continues the table: its first row starts at the first line in the table's columns
+  (a cell's line printed above a centred row number included); a header found there must name
+  about as many fields as the carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
   assembler never reads a merged body cell as a header.
 
 The result is an ordinary :class:`PageTable` whose cells hold their text (``kind="borderless"``),
@@ -330,6 +337,8 @@ def borderless_table(
         layout = Columns(edges, fields.index("tt") if "tt" in fields else None, fields)
     elif carry is not None:
         first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
+        while first and _leads_into(lines[first - 1], lines[first], carry):
+            first -= 1  # a cell's first line printed above the row's number (centred beside two lines)
         body = _until_signature(lines[first:]) if first is not None else []
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
@@ -360,6 +369,21 @@ def _in_table(line: _Line, layout: Columns) -> bool:
     cols = {_wcol(layout.edges, w) for w in line.words}
     starts_tt = layout.tt is not None and layout.tt in cols and _TT.match(line.words[0]["text"])
     return len(cols) >= 2 or bool(starts_tt) or (_heading_like(line) and _heading_start(line))
+
+
+def _leads_into(line: _Line, nxt: _Line, layout: Columns) -> bool:
+    """Is ``line`` (in one column) the first line of a table row that ``nxt`` goes on with? Right above
+    it at the line spacing, inside one body column, not a heading."""
+    height = line.bottom - line.top
+    cols = {_wcol(layout.edges, w) for w in line.words}
+    inside = layout.edges[0] <= line.words[0]["x0"] and line.words[-1]["x1"] <= layout.edges[-1]
+    return (
+        inside
+        and len(cols) == 1
+        and cols != {layout.tt}
+        and nxt.top - line.bottom < 0.5 * height
+        and not _heading_like(line)
+    )
 
 
 def _until_signature(body: list[_Line]) -> list[_Line]:
@@ -418,12 +442,22 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     level). A block starting in one column alone starts a row only when no other column prints a line
     across it (a centred merged cell sits between its neighbours' lines), none carries a sentence on in
     lower case beside it, and — when the TT column centres its numbers vertically (its blocks mostly
-    start where no other column does) — no other column is in the middle of a cell there."""
+    start where no other column does) — no other column is in the middle of a cell there. Columns of
+    one-line cells (numbers, codes) that start alone at least once, as often as the longer cells start
+    without them, and with no longer cell running past two of them (rows padded apart), are printed in
+    the middle of their rows: starting together there does not start a row either. Where the TT column
+    numbers every row (not centred), a block starting in one column beside a cell mid-text and no
+    number is no row (rows printed without padding run their lines together)."""
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
+    blocks: list[list[list[float]]] = [[] for _ in cols]  # per column: [top, bottom, lines] of each block
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
-            if n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5:
+            gap = n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5
+            if gap or (c == tt and _TT.match(ln.text)):  # one number per TT cell, however close the next
                 starts.append((ln.top, c))
+                blocks[c].append([ln.top, ln.bottom, 0])
+            blocks[c][-1][1] = ln.bottom
+            blocks[c][-1][2] += 1
     starts.sort()
     clusters: list[list[tuple[float, int]]] = []
     for s in starts:
@@ -436,29 +470,87 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     # Does the TT column centre its numbers? Its blocks then mostly start where no other column does.
     tt_starts = [cl for cl in clusters if any(c == tt for _, c in cl)]
     tt_centred = bool(tt_starts) and sum(1 for cl in tt_starts if len({c for _, c in cl}) >= 2) < 0.5 * len(tt_starts)
+    # Columns of one-line cells (numbers, codes) printed in the middle of their rows: rows start with the
+    # longer cells alone (their padding shows: no longer cell runs on past two of the numbers), the short
+    # ones start lower down, alone.
+    short = {c for c, bs in enumerate(blocks) if bs and all(b[2] == 1 for b in bs)}
+    long = {c for c, bs in enumerate(blocks) if bs and c not in short}
+    alone = [cl[0][0] for cl in clusters if {c for _, c in cl} <= short]
+    long_only = sum(1 for cl in clusters if {c for _, c in cl} <= long)
+    marks = {tt} if tt in short else short  # the row numbers (or, with none, the one-line columns)
+    number_ys = [cl[0][0] for cl in clusters if any(c in marks for _, c in cl)]
+    padded = all(sum(1 for y in number_ys if b[0] + tol < y < b[1]) < 2 for c in long for b in blocks[c])
+    centred = short if long and padded and 1 <= len(alone) <= long_only else set()
+    # Does every row start with a number? (the TT column then numbers the rows where blocks start together)
+    together = [cl for cl in clusters if len({c for _, c in cl}) >= 2]
+    tt_dense = (
+        not tt_centred
+        and len(together) >= 3
+        and sum(1 for cl in together if any(c == tt for _, c in cl)) >= 0.8 * len(together)
+    )
+    first_line = {(ln.top, c): ln for c, lines in enumerate(cols) for ln in lines}
     tops = [clusters[0][0][0]]
-    for cl in clusters[1:]:
+    numbered = any(c == tt for _, c in clusters[0])  # the last row has its number
+    for k, cl in enumerate(clusters[1:], 1):
         y = cl[0][0]
         starters = {c for _, c in cl}
-        crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
-        if len(starters) >= 2:
-            if len(starters) > len(crossers):
-                tops.append(y)
-            continue
-        if crossers:
-            continue  # printed between its neighbours' lines: a vertically centred merged cell
-        carried = midway = False
-        for c, lines in enumerate(cols):
-            if c in starters:
-                continue
-            here = next((ln for ln in lines if abs(ln.top - y) <= tol), None)
-            above = next((ln for ln in lines if 0 < y - ln.top <= pitch + tol), None)
-            if here is not None and above is not None:
-                midway = True
-                carried = carried or _starts_lower(here.text)
-        if not carried and not (midway and tt_centred and tt in starters):
+        top = _starts_row(cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered)
+        top = top and y - tops[-1] > 0.75 * pitch  # the row above holds a line at least
+        if top:
             tops.append(y)
+        if top or tt in starters:
+            numbered = tt in starters
     return tops
+
+
+def _starts_row(
+    cols: list[list[_CLine]],
+    clusters: list[list[tuple[float, int]]],
+    k: int,
+    first_line: dict[tuple[float, int], _CLine],
+    pitch: float,
+    tt: int | None,
+    tol: float,
+    centred: set[int],
+    tt_centred: bool,
+    tt_dense: bool,
+    numbered: bool,
+) -> bool:
+    """Does the k-th cluster of block starts start a row? (see :func:`_row_tops`)"""
+    cl = clusters[k]
+    y = cl[0][0]
+    starters = {c for _, c in cl}
+    if len(starters) == 1:
+        own = first_line[cl[0]]
+        nxt = next((o for o in clusters[k + 1 :] if len({c for _, c in o} - centred) >= 2), None)
+        if nxt is not None and nxt[0][0] < own.bottom - tol:
+            return False  # the next row starts before its first line ends: a centred cell starting early
+        if starters == {tt} and numbered and not tt_centred and _TT.match(own.text):
+            return True  # a second number in a top-aligned TT column: the next row (beside merged cells too)
+    crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+    if len(starters) >= 2 and not starters <= centred:
+        return len(starters) > len(crossers)
+    if crossers:
+        return False  # printed between its neighbours' lines: a vertically centred merged cell
+    carried = midway = False
+    for c, lines in enumerate(cols):
+        if c in starters:
+            continue
+        # level with it; a centred block need not sit on its neighbours' line grid: a line a little off
+        # its level counts where its own cell goes on above and below it (in the middle of its text)
+        here = next((ln for ln in lines if abs(ln.top - y) <= max(tol, 0.45 * (ln.bottom - ln.top))), None)
+        if here is None:
+            continue
+        above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
+        below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
+        if above and (abs(here.top - y) <= max(tol, 0.2 * (here.bottom - here.top)) or below):
+            midway = True
+            carried = carried or _starts_lower(here.text)
+    return (
+        not carried
+        and not (midway and ((tt_centred and tt in starters) or starters <= centred))
+        and not (midway and tt_dense and tt not in starters)
+    )
 
 
 def _grid(
@@ -621,7 +713,9 @@ def _pieces(
         prev = lines[n - 1] if n else None
         contiguous = prev is not None and ln.top - prev.bottom <= pitch - (ln.bottom - ln.top) + tol + 1.5
         new_row = prev is not None and row_of(ln.top) != row_of(prev.top) and abs(ln.top - tops[row_of(ln.top)]) <= tol
-        if contiguous and not (new_row and not _starts_lower(ln.text)):
+        # a block that started between two row tops is a centred merged cell: it runs on over a row top
+        centred = bool(blocks) and abs(blocks[-1][0].top - tops[row_of(blocks[-1][0].top)]) > tol + 1.0
+        if contiguous and not (new_row and not _starts_lower(ln.text) and not centred):
             blocks[-1].append(ln)
         else:
             blocks.append([ln])
@@ -686,12 +780,49 @@ def _fill_down(
                 continue
             _extend(above, r, filled, row_edges, r0)
     if layout.tt is not None and task is not None:
+        _tt_over_task(filled, layout.tt, task, first_row, last_row, row_edges, r0)
         for r in range(first_row + 1, last_row):
             above, cover = filled.get((r - 1, layout.tt)), filled.get((r, task))
             if (r, layout.tt) in filled or above is None or cover is None or cover.row - r0 >= r:
                 continue
             if above.row == cover.row:
                 _extend(above, r, filled, row_edges, r0)
+
+
+def _tt_over_task(
+    filled: dict[tuple[int, int], GridCell],
+    tt: int,
+    task: int,
+    first_row: int,
+    last_row: int,
+    row_edges: list[float],
+    r0: int,
+) -> None:
+    """The row number of a merged task is merged with it: a task cell spanning several rows with one
+    number printed beside it (at its top, or centred beside its middle) gives that number its rows."""
+    seen: set[int] = set()
+    for r in range(first_row, last_row):
+        cover = filled.get((r, task))
+        if cover is None or cover.rowspan < 2 or id(cover) in seen or cover.empty:
+            continue
+        seen.add(id(cover))
+        a, b = cover.row - r0, cover.row - r0 + cover.rowspan
+        numbers = {id(c): c for k in range(a, b) if (c := filled.get((k, tt))) is not None and not c.empty}
+        if len(numbers) != 1:
+            continue
+        (number,) = numbers.values()
+        na, nb = number.row - r0, number.row - r0 + number.rowspan
+        if na < first_row or nb > last_row:
+            continue
+        if any((k, tt) in filled and filled[k, tt] is not number for k in range(a, b)):
+            continue  # an empty cell of its own in the span (not expected): leave it
+        for k in range(na, nb):
+            if not a <= k < b:
+                del filled[k, tt]
+        for k in range(a, b):
+            filled[k, tt] = number
+        number.row, number.rowspan = r0 + a, b - a
+        number.bbox = (number.bbox[0], row_edges[r0 + a], number.bbox[2], row_edges[r0 + b])
 
 
 def _extend(cell: GridCell, r: int, filled: dict[tuple[int, int], GridCell], row_edges: list[float], r0: int) -> None:

@@ -21,10 +21,12 @@ TARGET_ROW_RECALL, TARGET_OVERALL, TARGET_PER_DOC = 0.99, 0.97, 0.93  # the issu
 # Floors just below what the finder measures on the committed set (before the rewrite: exact 0.1448, R 0.3047,
 # worst 0.0; then exact 0.7880, R 0.8744 / P 0.9407, worst 0.2593; now: exact 0.9541, R 0.9923 / P 0.9730,
 # worst 0.7733 with output/lead/deadline filled down by default; without that default fill, as issue 15 asks:
-# exact 0.9295 (objective still filled), R 0.9908 / P 0.9715, worst 0.72): raise them, never lower them.
-FLOOR_ROW_RECALL = 0.99
-FLOOR_OVERALL = 0.925
-FLOOR_PER_DOC = 0.71
+# exact 0.9295 (objective still filled), R 0.9908 / P 0.9715, worst 0.72; then, with centred number columns,
+# rows without padding, merged row numbers and unruled page breaks: exact 0.9455, R 0.9969 / P 0.9985, worst
+# 0.8018, the misses left nearly all top-aligned one-line merges that leave no trace): raise them, never lower them.
+FLOOR_ROW_RECALL = 0.996
+FLOOR_OVERALL = 0.944
+FLOOR_PER_DOC = 0.80
 
 
 @pytest.fixture(scope="module")
