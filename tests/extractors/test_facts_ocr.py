@@ -208,3 +208,16 @@ def test_a_number_whose_digits_ocr_is_unsure_of_is_not_taken():
     assert find_facts(_letterhead(sure)).number == "299/UBND-TTHC"
     assert find_facts(_letterhead(unsure)).number is None
     assert find_facts(_letterhead(unsure)).province == "Quảng Ngãi"  # the rest of the letterhead still read
+
+
+def test_a_leading_bar_or_bang_before_typed_digits_is_a_one():
+    """OCR of a typed "1" that starts a number on a photocopy: "!57/QĐ-NĐ-UB", "l57", "I57", "|57" are
+    157; a letter before a slash with no digit, or inside the digits, is left (and gives no number)."""
+    from extractors.facts import find_facts, leading_one
+
+    for seen in ("!57/QĐ-NĐ-UB", "l57/QĐ-NĐ-UB", "I57/QĐ-NĐ-UB", "|57/QĐ-NĐ-UB", " !57 /QĐ-NĐ-UB"):
+        assert leading_one(seen).replace(" ", "") == "157/QĐ-NĐ-UB"
+    assert leading_one("I/QĐ-UBND") == "I/QĐ-UBND" and leading_one("5!7/QĐ") == "5!7/QĐ"
+    line = TextLine("Số: !57/QĐ-NĐ-UB", (80, 90, 220, 102), 1)
+    assert find_facts(_letterhead(line)).number == "157/QĐ-NĐ-UB"
+    assert find_facts(_letterhead(TextLine("Số: 5!7/QĐ-UBND", (80, 90, 220, 102), 1))).number is None
