@@ -794,6 +794,7 @@ _KNOWN_TITLES = tuple(
     for pre in ("", "KT. ", "TM. ", "TL. ", "TUQ. ", "Q. ")
 )
 _TITLE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ]+\.?$")
+_MARKS = ".,;:'\"`|_-—()[]{}!/\\"
 
 
 def _compact(text: str) -> str:
@@ -815,6 +816,10 @@ def _title_line(text: str) -> str:
     title it is nearest to; a line that only lost marks ("CHU TỊCH") stays as printed."""
     words = nfc(text).split()
     while len(words) > 1 and not _TITLE_WORD.match(words[0]) and _TITLE_WORD.match(words[-1]):
+        bare = words[0].lstrip(_MARKS)
+        if bare != words[0] and _TITLE_WORD.match(bare):
+            words[0] = bare  # a seal's mark glued to the title's first word (";HỦ TỊCH": its C lost)
+            break
         words.pop(0)  # a seal's or a stroke's marks before the title ("._..", "wH‹c `")
     text = " ".join(words)
     key = _compact(text)

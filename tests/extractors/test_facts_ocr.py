@@ -117,6 +117,8 @@ def test_a_signer_title_a_seal_garbled_is_the_known_title_and_the_name_is_read_a
     assert f.signer == "Nguyễn Minh Thành"
     f = find_facts(doc("KT. CHU TỊCH", "PHÓ CHU TỊCH", "Đặng Văn Minh"), [])
     assert f.signer_title == "KT. CHU TỊCH\nPHÓ CHU TỊCH" and f.signer == "Đặng Văn Minh"
+    f = find_facts(doc(";HỦ TỊCH", "JAIL", "Trần Văn Nam"), [])  # a seal's mark took the C (27)
+    assert f.signer_title == "CHỦ TỊCH" and f.signer == "Trần Văn Nam"
 
 
 def test_a_date_before_the_laws_it_cites_is_a_misreading_and_dropped():
