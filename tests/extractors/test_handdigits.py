@@ -131,7 +131,7 @@ def _curve(*ctrl: tuple[float, float], n: int = 20) -> list[tuple[float, float]]
 #: the "7" with a tick, a bowed bar and a stem below the line crossed at its middle, the "2" looped
 #: into its base, the closed "4" with its stem through the bar, the "9" with a straight stem
 VIETNAMESE = {
-    1: [_curve((0.05, 0.62), (0.2, 0.3), (0.42, 0.02)) + [(0.4, 1.0)]],
+    1: [_curve((0.0, 0.85), (0.15, 0.35), (0.42, 0.02)) + [(0.4, 1.0)]],
     7: [
         [(0.02, 0.1), (0.06, 0.02)]
         + _curve((0.06, 0.02), (0.3, 0.08), (0.58, 0.0))
