@@ -319,6 +319,16 @@ def _unsure_digits(line: TextLine) -> bool:
     return line.digits_confidence is not None and line.digits_confidence < NUMBER_CONFIDENCE_MIN
 
 
+#: what OCR reads for a typed "1" that starts a number ("!57/QĐ-NĐ-UB" for 157/QĐ-NĐ-UB on a photocopy)
+_LEADING_ONE = re.compile(r"^\s*[!lI|](?=\d)")
+
+
+def leading_one(number: str) -> str:
+    """A number field's leading "!", "l", "I" or "|" before digits is a "1": in a numeric context it is
+    one of OCR's plain confusions (``"!57/QĐ-NĐ-UB"`` -> ``"157/QĐ-NĐ-UB"``); anything else is left."""
+    return _LEADING_ONE.sub("1", number, count=1)
+
+
 def _clean_number(raw: str) -> str | None:
     """``142 /QĐ-UBND`` -> ``142/QĐ-UBND``; None when the digits before the code are unreadable (OCR of a
     handwritten number: "M /CT-UBND", "Ö0 /BC-UBND") — a wrong number is worse than none."""
@@ -533,7 +543,7 @@ def find_facts(doc: RawDocument, signatures: list[Signature] | None = None) -> D
     for ln in head + stamps:
         m = _NUMBER.match(nfc(ln.text).strip())
         if m and facts.number is None:
-            raw = _number_tail(m.group("number"), ln, head)
+            raw = leading_one(_number_tail(m.group("number"), ln, head))
             if _NUMBER_SHAPE.match(raw) and not _unsure_digits(ln):
                 facts.number = _clean_number(raw)
     for ln in head + stamps:
@@ -784,6 +794,7 @@ _KNOWN_TITLES = tuple(
     for pre in ("", "KT. ", "TM. ", "TL. ", "TUQ. ", "Q. ")
 )
 _TITLE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ]+\.?$")
+_MARKS = ".,;:'\"`|_-—()[]{}!/\\"
 
 
 def _compact(text: str) -> str:
@@ -805,6 +816,10 @@ def _title_line(text: str) -> str:
     title it is nearest to; a line that only lost marks ("CHU TỊCH") stays as printed."""
     words = nfc(text).split()
     while len(words) > 1 and not _TITLE_WORD.match(words[0]) and _TITLE_WORD.match(words[-1]):
+        bare = words[0].lstrip(_MARKS)
+        if bare != words[0] and _TITLE_WORD.match(bare):
+            words[0] = bare  # a seal's mark glued to the title's first word (";HỦ TỊCH": its C lost)
+            break
         words.pop(0)  # a seal's or a stroke's marks before the title ("._..", "wH‹c `")
     text = " ".join(words)
     key = _compact(text)

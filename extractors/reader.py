@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 from pdfplumber.utils import cluster_objects, extract_text
 
 from extractors import handdigits
-from extractors.facts import SO_PREFIX
+from extractors.facts import SO_PREFIX, leading_one
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
@@ -193,7 +193,7 @@ def reread_number(page: RawPage, content: PageContent) -> None:
         box, height = gap
         read = handdigits.read_digits(content.crop_colour(box), height * content.dpi / 72)
         number, slash, code = text[head.end() :].partition("/")
-        before = re.sub(r"\D", "", number)
+        before = re.sub(r"\D", "", leading_one(number.lstrip(":;. ")))
         if read is not None and read.sure:
             line.text = f"{head.group(0)}: {read.digits}{slash}{code}"
             line.digits_confidence = read.confidence

@@ -117,6 +117,8 @@ def test_a_signer_title_a_seal_garbled_is_the_known_title_and_the_name_is_read_a
     assert f.signer == "Nguyễn Minh Thành"
     f = find_facts(doc("KT. CHU TỊCH", "PHÓ CHU TỊCH", "Đặng Văn Minh"), [])
     assert f.signer_title == "KT. CHU TỊCH\nPHÓ CHU TỊCH" and f.signer == "Đặng Văn Minh"
+    f = find_facts(doc(";HỦ TỊCH", "JAIL", "Trần Văn Nam"), [])  # a seal's mark took the C (27)
+    assert f.signer_title == "CHỦ TỊCH" and f.signer == "Trần Văn Nam"
 
 
 def test_a_date_before_the_laws_it_cites_is_a_misreading_and_dropped():
@@ -208,3 +210,16 @@ def test_a_number_whose_digits_ocr_is_unsure_of_is_not_taken():
     assert find_facts(_letterhead(sure)).number == "299/UBND-TTHC"
     assert find_facts(_letterhead(unsure)).number is None
     assert find_facts(_letterhead(unsure)).province == "Quảng Ngãi"  # the rest of the letterhead still read
+
+
+def test_a_leading_bar_or_bang_before_typed_digits_is_a_one():
+    """OCR of a typed "1" that starts a number on a photocopy: "!57/QĐ-NĐ-UB", "l57", "I57", "|57" are
+    157; a letter before a slash with no digit, or inside the digits, is left (and gives no number)."""
+    from extractors.facts import find_facts, leading_one
+
+    for seen in ("!57/QĐ-NĐ-UB", "l57/QĐ-NĐ-UB", "I57/QĐ-NĐ-UB", "|57/QĐ-NĐ-UB", " !57 /QĐ-NĐ-UB"):
+        assert leading_one(seen).replace(" ", "") == "157/QĐ-NĐ-UB"
+    assert leading_one("I/QĐ-UBND") == "I/QĐ-UBND" and leading_one("5!7/QĐ") == "5!7/QĐ"
+    line = TextLine("Số: !57/QĐ-NĐ-UB", (80, 90, 220, 102), 1)
+    assert find_facts(_letterhead(line)).number == "157/QĐ-NĐ-UB"
+    assert find_facts(_letterhead(TextLine("Số: 5!7/QĐ-UBND", (80, 90, 220, 102), 1))).number is None

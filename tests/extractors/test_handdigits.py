@@ -104,6 +104,88 @@ def test_gap_finds_the_colon_and_splits_touching_digits():
     assert len(found) == 2
 
 
+def _pen(paths: list[list[tuple[float, float]]], thick: int, slant: float, size: int = 60) -> np.ndarray:
+    """Pen paths (unit box, y down) drawn as a glyph, slanted by ``slant``."""
+    import cv2
+
+    img = np.zeros((size * 2, size * 2), np.uint8)
+    for path in paths:
+        pts = np.asarray(path, float)
+        pts[:, 0] += -slant * (pts[:, 1] - 0.5)
+        cv2.polylines(img, [(pts * size + size / 2).astype(np.int32).reshape(-1, 1, 2)], False, 255, thick, cv2.LINE_AA)
+    return (img > 127).astype(np.uint8)
+
+
+def _curve(*ctrl: tuple[float, float], n: int = 20) -> list[tuple[float, float]]:
+    """A Bézier curve through its control points (3 or 4): drawn unlike the reader's own arcs and lines."""
+    c = np.asarray(ctrl, float)
+    t = np.linspace(0, 1, n)[:, None]
+    if len(c) == 3:
+        pts = (1 - t) ** 2 * c[0] + 2 * (1 - t) * t * c[1] + t**2 * c[2]
+    else:
+        pts = (1 - t) ** 3 * c[0] + 3 * (1 - t) ** 2 * t * c[1] + 3 * (1 - t) * t**2 * c[2] + t**3 * c[3]
+    return [(float(x), float(y)) for x, y in pts]
+
+
+#: Vietnamese ways of writing, drawn as Bézier curves: the "1" with a long flag from low on the left,
+#: the "7" with a tick, a bowed bar and a stem below the line crossed at its middle, the "2" looped
+#: into its base, the closed "4" with its stem through the bar, the "9" with a straight stem
+VIETNAMESE = {
+    1: [_curve((0.0, 0.85), (0.15, 0.35), (0.42, 0.02)) + [(0.4, 1.0)]],
+    7: [
+        [(0.02, 0.1), (0.06, 0.02)]
+        + _curve((0.06, 0.02), (0.3, 0.08), (0.58, 0.0))
+        + _curve((0.58, 0.0), (0.42, 0.45), (0.36, 1.1)),
+        [(0.18, 0.52), (0.62, 0.5)],
+    ],
+    2: [
+        _curve((0.05, 0.25), (0.25, -0.1), (0.55, 0.2))
+        + _curve((0.55, 0.2), (0.5, 0.5), (0.08, 0.9))
+        + _curve((0.08, 0.9), (0.02, 0.65), (0.3, 0.82))
+        + _curve((0.3, 0.82), (0.45, 1.0), (0.62, 0.95))
+    ],
+    4: [[(0.35, 0.0), (0.02, 0.62), (0.62, 0.62)], [(0.5, 0.2), (0.46, 1.0)]],
+    9: [_curve((0.55, 0.15), (0.3, -0.1), (0.05, 0.25)) + _curve((0.05, 0.25), (0.2, 0.6), (0.55, 0.2)) + [(0.5, 1.0)]],
+}
+
+
+def test_vietnamese_ways_of_writing_digits_are_read():
+    """The long-flagged 1, the crossed 7, the looped 2, the closed 4, the straight-stemmed 9 (drawn here
+    as curves, not as the reader's strokes), thin to bold, slanted both ways: read sure and right."""
+    for digit, paths in VIETNAMESE.items():
+        for thick in (3, 5, 7):
+            for slant in (-0.3, 0.0, 0.2):
+                got = handdigits.classify(_pen(paths, thick, slant))
+                assert got is not None and got[0] == digit and handdigits.is_sure(*got[1:]), (digit, thick, slant, got)
+
+
+def test_a_typed_slash_at_the_end_of_the_gap_is_no_digit():
+    """A typed number whose place was guessed ("157/" with the code's slash inside the crop, as on a
+    photocopy whose OCR glued "!57/QĐ"): its last glyph is slash-like, so the reading is not sure."""
+    import cv2
+
+    img = np.full((80, 190, 3), 255, np.uint8)
+    cv2.putText(img, "So: 157/", (4, 52), cv2.FONT_HERSHEY_COMPLEX, 1.1, (30, 30, 30), 2, cv2.LINE_AA)
+    read = handdigits.read_digits(img, 30.0)
+    assert read is not None and read.digits.startswith("157") and not read.sure
+
+
+def test_zigzags_are_no_number():
+    """Zigzags (a "/\\/\\" flourish) cut at their narrowest are halves like a long-flagged 1: none is a
+    sure number."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        img = np.full((70, 260, 3), 255, np.uint8)
+        n, step, amp = int(rng.integers(4, 9)), float(rng.uniform(6, 14)), float(rng.uniform(14, 28))
+        pts = [(70 + j * step + rng.normal(0, 1), 45 - (amp if j % 2 else 0) + rng.normal(0, 2)) for j in range(n)]
+        line = np.asarray(pts, np.int32).reshape(-1, 1, 2)
+        cv2.polylines(img, [line], False, (40, 60, 170), int(rng.integers(2, 5)), cv2.LINE_AA)
+        read = handdigits.read_digits(img, 26.0)
+        assert read is None or not read.sure, read
+
+
 def _letterhead_scan(path: Path, number: str | None, face: str = "script_simplex", colour=(40, 60, 170)) -> None:
     """A scanned letterhead (an image-only PDF at 200 dpi) whose number is written by hand into the gap."""
     import pypdfium2 as pdfium

@@ -164,6 +164,7 @@ NUMBER = {
     "10": "1360/QĐ-TTg",
     "13": "142/QĐ-UBND",
     "17": "09/TTr-UBND",
+    "20": "157/QĐ-NĐ-UB",  # a 1999 photocopy: OCR reads "!57", a typed number's leading "1"
     "21": "565/TB-UBND",
     "22": "11/TB-UBND",
     "24": "54/2014/QH13",
@@ -172,11 +173,13 @@ NUMBER = {
 HANDWRITTEN = {
     "11": "11/CT-UBND",
     "12": "687/STP-VB",
+    "15": "23/BC-UBND",
     "16": "16/CT-UBND",
     "18": "299/UBND-TTHC",  # OCR reads "892", its digits at confidence 24: not taken
     "19": "660/TB-UBND",
     "23": "280/BC-UBND",
     "25": "1535/SGDĐT-CTrTT",  # OCR reads "435", confidence 26: not taken
+    "26": "115/CV-PA83",  # long-flagged 1s (the file's name says 415)
     "27": "5710/UBND-SGDĐT",
 }
 
