@@ -4,8 +4,8 @@ sure reading is wrong, for glyphs of a kind the reader did not learn from.
     python -m benchmarks.handdigits            # leave one source out + unseen Hershey faces
     python -m benchmarks.handdigits --no-writers   # the same without the written digits set
 
-- leave one source out: each font, the pen-drawn set and the written digits (scikit-learn's
-  copy of the UCI set) in turn is read by the glyphs of all the others;
+- leave one source out: each font, the pen-drawn set and the written digits (the UCI
+  optdigits set) in turn is read by the glyphs of all the others;
 - unseen: OpenCV's Hershey faces (never trained on), every digit at three stroke widths and three
   slants, read by the whole training set.
 """

@@ -195,13 +195,20 @@ def reread_number(page: RawPage, content: PageContent) -> None:
         number, slash, code = text[head.end() :].partition("/")
         before = re.sub(r"\D", "", leading_one(number.lstrip(":;. ")))
         if read is not None and read.sure:
-            line.text = f"{head.group(0)}: {read.digits}{slash}{code}"
+            line.text = with_number(head.group(0), read.digits, code if slash else "")
             line.digits_confidence = read.confidence
             log.info("page %d: handwritten number read %s (OCR read %r)", page.number, read.digits, before)
         elif before and read is not None and len(read.digits) == len(before) and read.digits != before:
             line.digits_confidence = 0.0
             log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
         return
+
+
+def with_number(head: str, digits: str, code: str) -> str:
+    """The number line rebuilt from its typed head ("Số"), the digits read by hand and the typed code:
+    OCR's junk in the gap may hold slashes of its own ("Số: 1/ /CT-UBND"), which never double the code's."""
+    code = re.sub(r"^[\s/|\\.,:;!]+", "", code)
+    return f"{head}: {digits}/{code}" if code else f"{head}: {digits}"
 
 
 def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:

@@ -286,3 +286,32 @@ def test_the_gap_is_between_so_and_the_slash_and_a_number_printed_against_its_co
     unsure = [_word("Số:", 100, 116), _word("2ØØđ/CT-UBND", 120, 230, conf=30)]  # handwriting read into the code
     assert _number_gap(TextLine("Số: 2ØØđ/CT-UBND", (100, 100, 230, 112), 1), unsure) is not None
     assert _number_gap(TextLine("Số: 12", (100, 100, 140, 112), 1), [_word("Số:", 100, 116)]) is None
+
+
+@pytest.mark.parametrize(
+    ("rest", "want"),
+    [
+        ("/CT-UBND", "Số: 11/CT-UBND"),
+        (" / /CT-UBND", "Số: 11/CT-UBND"),  # OCR's junk in the gap held a slash of its own
+        ("|/ QĐ-TTg", "Số: 11/QĐ-TTg"),
+        ("2022/NQ-HĐND", "Số: 11/2022/NQ-HĐND"),
+        ("", "Số: 11"),
+    ],
+)
+def test_a_number_read_by_hand_is_put_before_the_code_once(rest, want):
+    from extractors.reader import with_number
+
+    assert with_number("Số", "11", rest) == want
+
+
+def test_a_new_glyph_cache_drops_the_ones_other_versions_built(tmp_path):
+    keep, stale, other = tmp_path / "handdigits-new.npz", tmp_path / "handdigits-old.npz", tmp_path / "notes.txt"
+    for path in (keep, stale, other):
+        path.write_bytes(b"x")
+    handdigits._drop_stale(keep)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handdigits-new.npz", "notes.txt"]
+
+
+def test_the_written_digits_ship_with_the_package():
+    digits = handdigits.written_digits()
+    assert len(digits) == 1797 and {label for _, label in digits} == set(range(10))
