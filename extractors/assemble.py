@@ -467,6 +467,43 @@ def assemble(pages: Iterable[RawPage], metadata: dict[str, str] | None = None) -
     return asm
 
 
+def fill_down(rows: list[TaskRow], pages: Iterable[RawPage], fields: Iterable[str]) -> int:
+    """Opt-in (:attr:`ExtractSettings.fill_down`): in a table printed without ruling lines, an empty
+    cell of one of ``fields`` under a filled one of the same section and group takes that value (the
+    rows share the logical cell, as a drawn merge's rows do), and the row is flagged
+    ``merge_inferred:<field>``. Returns how many cells were filled.
+
+    Only rows read from unruled pages (every table on them borderless), the row above included: a
+    ruled table draws its merges. A heading row ends every merge, as it is printed across the table."""
+    names = tuple(fields)
+    if not names:
+        return 0
+    unruled = {p.number for p in pages if p.tables and all(t.kind == "borderless" for t in p.tables)}
+    n = 0
+    for prev, row in zip(rows, rows[1:], strict=False):
+        if (
+            row.source != "appendix"
+            or prev.source != "appendix"
+            or (row.section_code, row.group_title) != (prev.section_code, prev.group_title)
+            or not row.pages & unruled
+            or not prev.pages & unruled
+        ):
+            continue
+        for name in names:
+            above, own = prev.cells.get(name), row.cells.get(name)
+            if (
+                above is None
+                or not join_lines(above.lines).strip()
+                or (own is not None and join_lines(own.lines).strip())
+            ):
+                continue
+            row.cells[name] = above
+            above.n_rows += 1
+            row.inferred.add(f"merge_inferred:{name}")
+            n += 1
+    return n
+
+
 _OCR_NUMBER = re.compile(r"(\d{1,3})[^\d.)\s]{1,2}")  # "6G": a number and a stray mark, not "6." or "6)"
 
 
