@@ -19,11 +19,16 @@
   block; one-line number/code columns printed in the middle of their rows (padded rows start with
   their longer cells alone) start no row; a second number in a top-aligned TT column starts one
   even beside a merged cell's line; a block whose first line the next row's top cuts, or that
-  starts less than a line below the last row's top, is a centred cell, not a row;
+  starts less than a line below the last row's top, is a centred cell, not a row; a line crossing a
+  block's start that is level with no other column's line, where two columns or more print a line
+  level with that start (none in lower case), is a centred merged cell floating over rows that run
+  together without padding, not a sign that the block is centred;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred; it runs on over a row top whatever the
   case of its next line), is one cell spanning the rows it covers (a centred one: the empty
-  rows above and below it, as evenly as they fit); the row number of a merged task spans the
+  rows above and below it, as evenly as they fit; in a column that centres its merges, a block level
+  with its row's top but centred exactly over that row and the empty one above spans both); the row
+  number of a merged task spans the
   task's rows (printed at its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
@@ -528,6 +533,8 @@ def _starts_row(
         if starters == {tt} and numbered and not tt_centred and _TT.match(own.text):
             return True  # a second number in a top-aligned TT column: the next row (beside merged cells too)
     crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+    if crossers and len(starters) == 1:
+        crossers -= _floating(cols, starters, crossers, y, tol)
     if len(starters) >= 2 and not starters <= centred:
         return len(starters) > len(crossers)
     if crossers:
@@ -551,6 +558,27 @@ def _starts_row(
         and not (midway and ((tt_centred and tt in starters) or starters <= centred))
         and not (midway and tt_dense and tt not in starters)
     )
+
+
+def _floating(cols: list[list[_CLine]], starters: set[int], crossers: set[int], y: float, tol: float) -> set[int]:
+    """The crossers at ``y`` that are centred cells themselves, not evidence against a row top there: where
+    two columns or more print a line level with the block starting at ``y``, none carrying a sentence on
+    in lower case, a crossing line level with no other column's line floats between the rows' lines (a
+    merged cell centred over rows that run together without padding)."""
+    level = [
+        ln for c, lines in enumerate(cols) if c not in starters | crossers for ln in lines if abs(ln.top - y) <= tol
+    ]
+    if len(level) < 2 or any(_starts_lower(ln.text) for ln in level):
+        return set()
+    out = set()
+    for c in crossers:
+        crossing = [ln for ln in cols[c] if _crosses(ln, y)]
+        if all(
+            not any(abs(o.top - ln.top) <= tol for k, lines in enumerate(cols) if k != c for o in lines)
+            for ln in crossing
+        ):
+            out.add(c)
+    return out
 
 
 def _grid(
@@ -631,7 +659,7 @@ def _grid(
         seg_rows = [rows[r].top for r in range(first_row, last_row)]
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
-            for a, b, text in _pieces(cols[c], seg_rows, seg_end, pitch):
+            for a, b, text, _ in _pieces(cols[c], seg_rows, seg_end, pitch):
                 ra, rb = first_row + a, first_row + b
                 if b - a > 1:
                     layout.merging.add(c)
@@ -693,8 +721,8 @@ def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]
 
 def _pieces(
     lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0
-) -> list[tuple[int, int, list[str]]]:
-    """A column's cells in one run of rows: (first row, last row + 1, lines).
+) -> list[tuple[int, int, list[str], bool]]:
+    """A column's cells in one run of rows: (first row, last row + 1, lines, vertically centred).
 
     A block of lines at the column's leading that runs on, in lower case, past the next row's top
     is one merged cell; a block that starts below its row's top (a vertically centred merged cell)
@@ -754,7 +782,24 @@ def _pieces(
         for r in range(best[0], best[1]):
             taken[r] = True
         result.append((best[0], best[1], text))
-    return result
+    off_top = [abs(blocks[n][0].top - tops[a]) > tol + 1.0 for n, (a, _, _) in enumerate(out)]
+    if not any(off_top):
+        return [(a, b, text, False) for a, b, text in result]
+    # the column centres its merged cells: a block level with its row's top but centred exactly over that
+    # row and the empty one above it (the middle of the two rows' band) is a merged cell over both
+    final = []
+    for n, (a, b, text) in enumerate(result):
+        block = blocks[n]
+        if not off_top[n] and a > 0 and not taken[a - 1]:
+            gap = pitch - (block[0].bottom - block[0].top)
+            alone = abs((block[0].top - bounds[a]) - (bounds[b] - gap - block[-1].bottom))
+            both = abs((block[0].top - bounds[a - 1]) - (bounds[b] - gap - block[-1].bottom))
+            if both <= tol + 1.0 and both < alone - 0.5 * pitch:
+                taken[a - 1] = True
+                final.append((a - 1, b, text, True))
+                continue
+        final.append((a, b, text, off_top[n]))
+    return final
 
 
 def _fill_down(
