@@ -71,6 +71,9 @@ _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
 #: deadline too gained 0.026 exact cells on the generated borderless set (top-aligned one-line merges
 #: leave no other trace) at the cost of inventing values wherever a plan leaves them empty.
 MERGE_FIELDS = frozenset({"objective"})
+#: Columns every task row fills: a centred block that centres as well over more empty rows around it covers
+#: them (rows 1-4 and rows 2-3 share their middle when rows 1 and 4 are as tall; a row has a task)
+ALWAYS_FILLED = frozenset({"objective", "task"})
 
 
 @dataclass
@@ -659,7 +662,8 @@ def _grid(
         seg_rows = [rows[r].top for r in range(first_row, last_row)]
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
-            for a, b, text, _ in _pieces(cols[c], seg_rows, seg_end, pitch):
+            widest = layout.fields[c] in ALWAYS_FILLED
+            for a, b, text, _ in _pieces(cols[c], seg_rows, seg_end, pitch, widest=widest):
                 ra, rb = first_row + a, first_row + b
                 if b - a > 1:
                     layout.merging.add(c)
@@ -720,7 +724,7 @@ def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]
 
 
 def _pieces(
-    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0
+    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0, widest: bool = False
 ) -> list[tuple[int, int, list[str], bool]]:
     """A column's cells in one run of rows: (first row, last row + 1, lines, vertically centred).
 
@@ -777,7 +781,7 @@ def _pieces(
             above = block[0].top - bounds[ra]
             below = bounds[rb] - gap - block[-1].bottom
             cost = abs(above - below)
-            if best_cost is None or cost < best_cost - 0.5 * pitch:
+            if best_cost is None or cost < best_cost - 0.5 * pitch or (widest and cost <= max(best_cost, tol + 1.0)):
                 best, best_cost = (ra, rb), cost
         for r in range(best[0], best[1]):
             taken[r] = True
