@@ -84,6 +84,7 @@ class Columns:
     tt: int | None
     fields: list[str | None]
     merging: set[int] = field(default_factory=set)  # columns where a merged cell was seen
+    centres: bool = False  # a merged cell was seen vertically centred (not at its first row's top)
 
 
 @dataclass
@@ -663,7 +664,18 @@ def _grid(
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
             widest = layout.fields[c] in ALWAYS_FILLED
-            for a, b, text, _ in _pieces(cols[c], seg_rows, seg_end, pitch, widest=widest):
+            centres = None if c == layout.tt else layout.centres  # the TT column centres its numbers apart
+            for a, b, text, centred in _pieces(
+                cols[c],
+                seg_rows,
+                seg_end,
+                pitch,
+                widest=widest,
+                centres=centres,
+                open_end=last_row >= n_rows,
+                open_start=first_row == 0,
+            ):
+                layout.centres = layout.centres or (centred and c != layout.tt and b - a > 1)
                 ra, rb = first_row + a, first_row + b
                 if b - a > 1:
                     layout.merging.add(c)
@@ -724,7 +736,15 @@ def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]
 
 
 def _pieces(
-    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0, widest: bool = False
+    lines: list[_CLine],
+    tops: list[float],
+    end: float,
+    pitch: float,
+    tol: float = 2.0,
+    widest: bool = False,
+    centres: bool | None = False,
+    open_end: bool = True,
+    open_start: bool = True,
 ) -> list[tuple[int, int, list[str], bool]]:
     """A column's cells in one run of rows: (first row, last row + 1, lines, vertically centred).
 
@@ -787,22 +807,45 @@ def _pieces(
             taken[r] = True
         result.append((best[0], best[1], text))
     off_top = [abs(blocks[n][0].top - tops[a]) > tol + 1.0 for n, (a, _, _) in enumerate(out)]
-    if not any(off_top):
+    if centres is None or not (centres or any(off_top)):
         return [(a, b, text, False) for a, b, text in result]
-    # the column centres its merged cells: a block level with its row's top but centred exactly over that
-    # row and the empty one above it (the middle of the two rows' band) is a merged cell over both
+    # the table centres its merged cells: a block level with its row's top but centred exactly over that row
+    # and empty ones around it (the middle of their band) is a merged cell over them all
     final = []
     for n, (a, b, text) in enumerate(result):
         block = blocks[n]
-        if not off_top[n] and a > 0 and not taken[a - 1]:
-            gap = pitch - (block[0].bottom - block[0].top)
-            alone = abs((block[0].top - bounds[a]) - (bounds[b] - gap - block[-1].bottom))
-            both = abs((block[0].top - bounds[a - 1]) - (bounds[b] - gap - block[-1].bottom))
-            if both <= tol + 1.0 and both < alone - 0.5 * pitch:
-                taken[a - 1] = True
-                final.append((a - 1, b, text, True))
-                continue
-        final.append((a, b, text, off_top[n]))
+        lo, hi = a, b
+        while lo > 0 and not taken[lo - 1]:
+            lo -= 1
+        while hi < len(tops) and not taken[hi]:
+            hi += 1
+        if off_top[n] or (lo, hi) == (a, b):
+            final.append((a, b, text, off_top[n]))
+            continue
+        gap = pitch - (block[0].bottom - block[0].top)
+
+        def miss(span: tuple[int, int], block: list[_CLine] = block, gap: float = gap) -> float:
+            return abs((block[0].top - bounds[span[0]]) - (bounds[span[1]] - gap - block[-1].bottom))
+
+        alone = miss((a, b))
+        spans = sorted(
+            # not down to the last row at the page's bottom (a merged cell there carries on onto the next page),
+            # nor up to the first row of a page (it may be the rest of the last page's row)
+            (
+                (ra, rb)
+                for ra in range(lo, a + 1)
+                for rb in range(b, hi + 1)
+                if (ra, rb) != (a, b) and (rb < len(tops) or not open_end) and (ra > 0 or not open_start)
+            ),
+            key=lambda s: s[1] - s[0],
+        )
+        fit = next((s for s in spans if miss(s) <= tol + 1.0 and miss(s) < alone - 0.5 * pitch), None)
+        if fit is None:
+            final.append((a, b, text, False))
+            continue
+        for r in range(*fit):
+            taken[r] = True
+        final.append((fit[0], fit[1], text, True))
     return final
 
 
