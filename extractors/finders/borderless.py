@@ -839,7 +839,10 @@ def _pieces(
             ),
             key=lambda s: s[1] - s[0],
         )
-        fit = next((s for s in spans if miss(s) <= tol + 1.0 and miss(s) < alone - 0.5 * pitch), None)
+        good = [s for s in spans if miss(s) <= tol + 1.0]
+        # the smallest span that centres it clearly better than its own row; in a column every row fills,
+        # the widest that centres it as well (a task centred over its rows is centred in its middle row too)
+        fit = good[-1] if widest and good else next((s for s in good if miss(s) < alone - 0.5 * pitch), None)
         if fit is None:
             final.append((a, b, text, False))
             continue
