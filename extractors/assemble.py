@@ -359,6 +359,8 @@ class Assembler:
                 row.extra[name[6:]] = logical
             else:
                 row.cells[name] = logical
+        if table.kind == "borderless" and self._last is not None:
+            _number_with_task(row, self._last)
         self.rows.append(row)
         self._last = row
 
@@ -407,6 +409,19 @@ class Assembler:
         if target.fragments and text == join_lines(target.lines):
             return  # a merged value printed again on the new page
         target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
+
+
+def _number_with_task(row: TaskRow, above: TaskRow) -> None:
+    """In an unruled table, a row whose task is the merged task of the row above (carried over a page
+    break) and whose TT cell is empty has that task's number: the row number of a merged task spans its
+    rows, as the finder gives it on one page."""
+    task, number = row.cells.get("task"), row.cells.get("tt")
+    if task is None or number is None or task is not above.cells.get("task") or join_lines(number.lines).strip():
+        return
+    shared = above.cells.get("tt")
+    if shared is not None and join_lines(shared.lines).strip() and row.section_code == above.section_code:
+        row.cells["tt"] = shared
+        shared.n_rows += 1
 
 
 def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool, leaves_open: bool = False) -> bool:
@@ -501,6 +516,8 @@ def fill_down(rows: list[TaskRow], pages: Iterable[RawPage], fields: Iterable[st
             above.n_rows += 1
             row.inferred.add(f"merge_inferred:{name}")
             n += 1
+            if name == "task":
+                _number_with_task(row, prev)  # the merged task's number goes with it
     return n
 
 
