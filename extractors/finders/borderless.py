@@ -34,7 +34,8 @@
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
   one-line merged cell printed at its top then leaves no trace without ruling lines);
 - a page that continues the table: its first row starts at the first line in the table's columns
-  (a cell's line printed above a centred row number included); a header found there must name
+  (a cell's line printed above a centred row number included; a page holding only the end of a cell,
+  its lines in one column going on in lower case, is that cell's rest); a header found there must name
   about as many fields as the carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
   assembler never reads a merged body cell as a header.
 
@@ -348,6 +349,9 @@ def borderless_table(
         first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
         while first and _leads_into(lines[first - 1], lines[first], carry):
             first -= 1  # a cell's first line printed above the row's number (centred beside two lines)
+        if first is None:  # only the end of a cell carried over: its lines in one column, going on in lower case
+            first = 0 if _carries_on(lines, carry) else None
+            lines = lines[: _one_column_run(lines, carry)] if first == 0 else lines
         body = _until_signature(lines[first:]) if first is not None else []
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
@@ -393,6 +397,32 @@ def _leads_into(line: _Line, nxt: _Line, layout: Columns) -> bool:
         and nxt.top - line.bottom < 0.5 * height
         and not _heading_like(line)
     )
+
+
+def _single_column(line: _Line, layout: Columns) -> int | None:
+    """The body column (not the TT one) holding all of ``line``, if one does."""
+    cols = {_wcol(layout.edges, w) for w in line.words}
+    inside = layout.edges[0] <= line.words[0]["x0"] and line.words[-1]["x1"] <= layout.edges[-1]
+    return next(iter(cols)) if inside and len(cols) == 1 and cols != {layout.tt} else None
+
+
+def _carries_on(lines: list[_Line], layout: Columns) -> bool:
+    """Does the page open with the rest of a table cell from the page before (and no table row of its
+    own)? Its first line lies in one body column and goes on with a sentence in lower case."""
+    first = lines[0]
+    return _single_column(first, layout) is not None and _starts_lower(first.text) and not _heading_like(first)
+
+
+def _one_column_run(lines: list[_Line], layout: Columns) -> int:
+    """How many lines from the top go on in the first line's column at the line spacing."""
+    col = _single_column(lines[0], layout)
+    n = 1
+    while n < len(lines):
+        gap = lines[n].top - lines[n - 1].bottom
+        if _single_column(lines[n], layout) != col or gap > 0.6 * (lines[n].bottom - lines[n].top):
+            break
+        n += 1
+    return n
 
 
 def _until_signature(body: list[_Line]) -> list[_Line]:
