@@ -360,6 +360,7 @@ class Assembler:
             else:
                 row.cells[name] = logical
         if table.kind == "borderless" and self._last is not None:
+            _objective_goes_on(row, self._last)
             _number_with_task(row, self._last)
         self.rows.append(row)
         self._last = row
@@ -409,6 +410,20 @@ class Assembler:
         if target.fragments and text == join_lines(target.lines):
             return  # a merged value printed again on the new page
         target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
+
+
+def _objective_goes_on(row: TaskRow, above: TaskRow) -> None:
+    """In an unruled table, an empty objective under the objective of the row above (same section and
+    group) is that objective, as the borderless finder fills it down on one page
+    (:data:`extractors.finders.borderless.MERGE_FIELDS`): here, past a page break it was printed before."""
+    own, shared = row.cells.get("objective"), above.cells.get("objective")
+    if own is None or shared is None or own is shared or join_lines(own.lines).strip():
+        return
+    if (row.section_code, row.group_title) == (above.section_code, above.group_title) and join_lines(
+        shared.lines
+    ).strip():
+        row.cells["objective"] = shared
+        shared.n_rows += 1
 
 
 def _number_with_task(row: TaskRow, above: TaskRow) -> None:
