@@ -26,10 +26,11 @@
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred; it runs on over a row top whatever the
   case of its next line), is one cell spanning the rows it covers (a centred one: the empty
-  rows above and below it, as evenly as they fit; in a column that centres its merges, a block level
-  with its row's top but centred exactly over that row and the empty one above spans both); the row
-  number of a merged task spans the
-  task's rows (printed at its top or beside its middle); an empty
+  rows above and below it, as evenly as they fit, over all the empty rows it centres on; in a
+  table that centres its merges, a block level with its row's top but centred exactly over empty
+  rows around it spans them, clearly better centred than in its own row, or, in the task and
+  objective columns, as well); the row number of a merged task spans the task's rows (printed at
+  its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
   one-line merged cell printed at its top then leaves no trace without ruling lines);
@@ -72,8 +73,9 @@ _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
 #: deadline too gained 0.026 exact cells on the generated borderless set (top-aligned one-line merges
 #: leave no other trace) at the cost of inventing values wherever a plan leaves them empty.
 MERGE_FIELDS = frozenset({"objective"})
-#: Columns every task row fills: a centred block that centres as well over more empty rows around it covers
-#: them (rows 1-4 and rows 2-3 share their middle when rows 1 and 4 are as tall; a row has a task)
+#: Columns every task row fills: in a table that centres its merges, a block level with its row's top that
+#: centres as well over the empty rows around it covers them (a task centred over rows 1-3 is centred in
+#: row 2 too; a row has a task)
 ALWAYS_FILLED = frozenset({"objective", "task"})
 
 
@@ -827,11 +829,14 @@ def _pieces(
             hi += 1
         gap = pitch - (block[0].bottom - block[0].top)
         spans = sorted(((ra, rb) for ra in range(lo, a + 1) for rb in range(b, hi + 1)), key=lambda s: s[1] - s[0])
-        for ra, rb in spans:  # the smallest span that centres the block; a wider one must centre it clearly better
+        # the widest span that centres the block as well (within the tolerance), else the smallest that
+        # centres it best: rows 3-6 and rows 4-5 share their middle when rows 3 and 6 are as tall, and the
+        # empty rows 3 and 6 beside a centred merged cell are its rows (the cell above them is a row's own)
+        for ra, rb in spans:
             above = block[0].top - bounds[ra]
             below = bounds[rb] - gap - block[-1].bottom
             cost = abs(above - below)
-            if best_cost is None or cost < best_cost - 0.5 * pitch or (widest and cost <= max(best_cost, tol + 1.0)):
+            if best_cost is None or cost < best_cost - 0.5 * pitch or cost <= max(best_cost, tol + 1.0):
                 best, best_cost = (ra, rb), cost
         for r in range(best[0], best[1]):
             taken[r] = True
