@@ -359,6 +359,9 @@ class Assembler:
                 row.extra[name[6:]] = logical
             else:
                 row.cells[name] = logical
+        if table.kind == "borderless" and self._last is not None:
+            _objective_goes_on(row, self._last)
+            _number_with_task(row, self._last)
         self.rows.append(row)
         self._last = row
 
@@ -407,6 +410,33 @@ class Assembler:
         if target.fragments and text == join_lines(target.lines):
             return  # a merged value printed again on the new page
         target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
+
+
+def _objective_goes_on(row: TaskRow, above: TaskRow) -> None:
+    """In an unruled table, an empty objective under the objective of the row above (same section and
+    group) is that objective, as the borderless finder fills it down on one page
+    (:data:`extractors.finders.borderless.MERGE_FIELDS`): here, past a page break it was printed before."""
+    own, shared = row.cells.get("objective"), above.cells.get("objective")
+    if own is None or shared is None or own is shared or join_lines(own.lines).strip():
+        return
+    if (row.section_code, row.group_title) == (above.section_code, above.group_title) and join_lines(
+        shared.lines
+    ).strip():
+        row.cells["objective"] = shared
+        shared.n_rows += 1
+
+
+def _number_with_task(row: TaskRow, above: TaskRow) -> None:
+    """In an unruled table, a row whose task is the merged task of the row above (carried over a page
+    break) and whose TT cell is empty has that task's number: the row number of a merged task spans its
+    rows, as the finder gives it on one page."""
+    task, number = row.cells.get("task"), row.cells.get("tt")
+    if task is None or number is None or task is not above.cells.get("task") or join_lines(number.lines).strip():
+        return
+    shared = above.cells.get("tt")
+    if shared is not None and join_lines(shared.lines).strip() and row.section_code == above.section_code:
+        row.cells["tt"] = shared
+        shared.n_rows += 1
 
 
 def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool, leaves_open: bool = False) -> bool:
@@ -465,6 +495,45 @@ def assemble(pages: Iterable[RawPage], metadata: dict[str, str] | None = None) -
             asm.feed(table)
     _number_by_sequence(asm.rows)
     return asm
+
+
+def fill_down(rows: list[TaskRow], pages: Iterable[RawPage], fields: Iterable[str]) -> int:
+    """Opt-in (:attr:`ExtractSettings.fill_down`): in a table printed without ruling lines, an empty
+    cell of one of ``fields`` under a filled one of the same section and group takes that value (the
+    rows share the logical cell, as a drawn merge's rows do), and the row is flagged
+    ``merge_inferred:<field>``. Returns how many cells were filled.
+
+    Only rows read from unruled pages (every table on them borderless), the row above included: a
+    ruled table draws its merges. A heading row ends every merge, as it is printed across the table."""
+    names = tuple(fields)
+    if not names:
+        return 0
+    unruled = {p.number for p in pages if p.tables and all(t.kind == "borderless" for t in p.tables)}
+    n = 0
+    for prev, row in zip(rows, rows[1:], strict=False):
+        if (
+            row.source != "appendix"
+            or prev.source != "appendix"
+            or (row.section_code, row.group_title) != (prev.section_code, prev.group_title)
+            or not row.pages & unruled
+            or not prev.pages & unruled
+        ):
+            continue
+        for name in names:
+            above, own = prev.cells.get(name), row.cells.get(name)
+            if (
+                above is None
+                or not join_lines(above.lines).strip()
+                or (own is not None and join_lines(own.lines).strip())
+            ):
+                continue
+            row.cells[name] = above
+            above.n_rows += 1
+            row.inferred.add(f"merge_inferred:{name}")
+            n += 1
+            if name == "task":
+                _number_with_task(row, prev)  # the merged task's number goes with it
+    return n
 
 
 _OCR_NUMBER = re.compile(r"(\d{1,3})[^\d.)\s]{1,2}")  # "6G": a number and a stray mark, not "6." or "6)"

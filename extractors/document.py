@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from extractors.assemble import Assembler, assemble, doubtful_pages
+from extractors.assemble import Assembler, assemble, doubtful_pages, fill_down
 from extractors.body import BodyBlock, BodyTask, ReportDue, body_blocks, body_tasks, report_schedule, task_row
 from extractors.facts import find_facts
 from extractors.finders import finders_for
@@ -62,6 +62,7 @@ def extract(path: str | Path, settings: ExtractSettings | None = None) -> Extrac
     cross_checked: list[int] = []
     if settings.cross_check and settings.engine == "pdfplumber":
         raw, asm, cross_checked = _second_opinion(path, raw, asm, settings)
+    fill_down(asm.rows, raw.pages, settings.fill_down)
     problems = list(integrity.problems)
     parsed = selection.total if selection.keep is not None else len(raw.pages)
     if integrity.pages != parsed:

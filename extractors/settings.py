@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: value columns a table printed without ruling lines may merge with no trace (the value printed once, at the
+#: top of the rows it covers): the fields :attr:`ExtractSettings.fill_down` may name
+FILL_DOWN_FIELDS: tuple[str, ...] = ("task", "activity", "output", "lead", "partner", "deadline", "budget")
+
 
 @dataclass
 class Limits:
@@ -95,6 +99,12 @@ class ExtractSettings:
     - ``ocr``: ``"auto"`` reads pages without a usable text layer (none, or unmapped/private-use
       glyphs) from their image with Tesseract when it is installed; ``"off"``; ``"force"`` for
       every page.
+    - ``fill_down``: value fields (of :data:`FILL_DOWN_FIELDS`) whose empty cell, in a table printed
+      without ruling lines, takes the value of the filled cell above it in the same section and group
+      (``--fill-down lead,deadline``). Off by default: nothing drawn shows such a merge, and a plan
+      that leaves a deadline or lead empty must keep it empty. Set it for plans known to print a
+      merged value once, at the top of its rows; each row filled so is flagged ``merge_inferred``
+      (not ``merge_possible``). Ruled tables are read from their lines either way.
     - ``limits``: resource limits (:class:`Limits`), on by default.
     """
 
@@ -111,6 +121,7 @@ class ExtractSettings:
     text_layer: str = "pdfium"
     borderless: bool = True
     ocr: str = "auto"
+    fill_down: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
 
     def fingerprint(self) -> str:
@@ -119,6 +130,8 @@ class ExtractSettings:
         import dataclasses
 
         values = {k: v for k, v in dataclasses.asdict(self).items() if k != "limits"}
+        if not values["fill_down"]:  # added later: the default leaves the fingerprints stored before unchanged
+            del values["fill_down"]
         return _hash(values)
 
     def limits_fingerprint(self) -> str:
@@ -129,12 +142,26 @@ class ExtractSettings:
     def __post_init__(self) -> None:
         if isinstance(self.limits, dict):  # from asdict(), across a process boundary
             self.limits = Limits(**self.limits)
+        self.fill_down = self.parse_fill_down(self.fill_down)
         if self.engine not in ("pdfplumber", "camelot"):
             raise ValueError(f"unknown engine {self.engine!r}; choose pdfplumber or camelot")
         if self.ocr not in ("auto", "off", "force"):
             raise ValueError(f"unknown ocr mode {self.ocr!r}; choose auto, off or force")
         if self.text_layer not in ("pdfium", "pdfminer"):
             raise ValueError(f"unknown text layer {self.text_layer!r}; choose pdfium or pdfminer")
+
+    @staticmethod
+    def parse_fill_down(spec: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+        """``"lead,deadline"`` (or a list of names, each maybe comma-separated) as a tuple in
+        :data:`FILL_DOWN_FIELDS` order; raises ``ValueError`` for a field that cannot be filled down."""
+        names = [spec] if isinstance(spec, str) else list(spec or ())
+        wanted = {n.strip() for item in names for n in item.split(",") if n.strip()}
+        unknown = sorted(wanted - set(FILL_DOWN_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"--fill-down: {', '.join(unknown)} cannot be filled down; choose from {', '.join(FILL_DOWN_FIELDS)}"
+            )
+        return tuple(n for n in FILL_DOWN_FIELDS if n in wanted)
 
 
 def _hash(values: dict[str, Any]) -> str:

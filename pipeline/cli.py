@@ -330,6 +330,17 @@ LimitOpt = Annotated[
         "max_memory_mb, max_pages, max_render_pixels, max_docx_mb, max_docx_paragraphs (see the README).",
     ),
 ]
+FillDownOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--fill-down",
+        metavar="FIELDS",
+        help="Comma-separated value fields (task, activity, output, lead, partner, deadline, budget) whose empty "
+        "cell in a table printed without ruling lines takes the value above it, for plans known to print a merged "
+        "cell once at its top. Off by default (an empty cell stays empty, flagged merge_possible); filled rows are "
+        "flagged merge_inferred. A stored file extracted with other settings is extracted again.",
+    ),
+]
 WaitOpt = Annotated[
     bool,
     typer.Option("--wait", help="If another kehoach is writing to --out, wait for it (default: exit 2 at once)."),
@@ -373,6 +384,7 @@ def ingest_cmd(
     fmt: FormatOpt = Format.table,
     quiet: QuietOpt = False,
     limit: LimitOpt = None,
+    fill_down: FillDownOpt = None,
     wait: WaitOpt = False,
 ) -> None:
     """Extract every task row of each plan's appendix into Parquet and DuckDB.
@@ -392,8 +404,12 @@ def ingest_cmd(
       kehoach ingest plans/ --executor dask --scheduler tcp://10.0.0.5:8786
 
       kehoach ingest plan.pdf --engine camelot --force
+
+      kehoach ingest unruled/ --fill-down lead,deadline,output
     """
-    settings = ExtractSettings(engine=engine.value, limits=Limits.parse(limit or []))
+    settings = ExtractSettings(
+        engine=engine.value, limits=Limits.parse(limit or []), fill_down=ExtractSettings.parse_fill_down(fill_down)
+    )
     paths = paths or [Path("data/raw")]
     _check_inputs(paths)  # a missing or empty input is reported before the progress bar starts
     _run(
@@ -448,6 +464,7 @@ def reextract_cmd(
     limit: LimitOpt = None,
     wait: WaitOpt = False,
     engine: EngineOpt = Engine.pdfplumber,
+    fill_down: FillDownOpt = None,
     force: Annotated[
         bool,
         typer.Option(help="Accepted as for ingest: reextract always extracts the chosen documents again."),
@@ -476,7 +493,11 @@ def reextract_cmd(
             out,
             chosen[0],
             before_version,
-            settings=ExtractSettings(engine=engine.value, limits=Limits.parse(limit or [])),
+            settings=ExtractSettings(
+                engine=engine.value,
+                limits=Limits.parse(limit or []),
+                fill_down=ExtractSettings.parse_fill_down(fill_down),
+            ),
             jobs=jobs,
             timeout=timeout,
             executor=_executor(executor),

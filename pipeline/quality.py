@@ -23,7 +23,8 @@ known plan. Each code says what to look at:
     position. Check that each value sits in the right column (a column added or dropped shifts them).
 ``merge_inferred``
     A vertically merged cell's value was carried onto this row by inference (e.g. across a page
-    break where it is not printed again). Check that the merged value really covers this row.
+    break where it is not printed again, or an empty cell of an unruled table filled from above by
+    the opt-in ``ExtractSettings.fill_down``). Check that the merged value really covers this row.
 ``text_outside_cells``
     Printed text lies inside the task table's box but in no cell: a value may be missing from the
     row (a cell border not drawn, text overflowing its cell). Look at the row's box on the page.
@@ -55,6 +56,7 @@ from typing import TYPE_CHECKING
 
 from extractors.celltext import join_lines
 from extractors.model import FIELDS, LogicalCell, TaskRow
+from extractors.settings import FILL_DOWN_FIELDS
 
 if TYPE_CHECKING:
     from extractors.document import Extraction
@@ -194,7 +196,7 @@ def merges_inferred(rows: Sequence[TaskRow]) -> list[int]:
 
 
 #: value columns an unruled table may merge without a trace (the objective is filled down already)
-MERGEABLE = ("task", "activity", "output", "lead", "partner", "deadline", "budget")
+MERGEABLE = FILL_DOWN_FIELDS
 
 
 def possible_merges(ex: Extraction) -> list[int]:

@@ -19,17 +19,24 @@
   block; one-line number/code columns printed in the middle of their rows (padded rows start with
   their longer cells alone) start no row; a second number in a top-aligned TT column starts one
   even beside a merged cell's line; a block whose first line the next row's top cuts, or that
-  starts less than a line below the last row's top, is a centred cell, not a row;
+  starts less than a line below the last row's top, is a centred cell, not a row; a line crossing a
+  block's start that is level with no other column's line, where two columns or more print a line
+  level with that start (none in lower case), is a centred merged cell floating over rows that run
+  together without padding, not a sign that the block is centred;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred; it runs on over a row top whatever the
   case of its next line), is one cell spanning the rows it covers (a centred one: the empty
-  rows above and below it, as evenly as they fit); the row number of a merged task spans the
-  task's rows (printed at its top or beside its middle); an empty
+  rows above and below it, as evenly as they fit, over all the empty rows it centres on; in a
+  table that centres its merges, a block level with its row's top but centred exactly over empty
+  rows around it spans them, clearly better centred than in its own row, or, in the task and
+  objective columns, as well); the row number of a merged task spans the task's rows (printed at
+  its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
   column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
   one-line merged cell printed at its top then leaves no trace without ruling lines);
 - a page that continues the table: its first row starts at the first line in the table's columns
-  (a cell's line printed above a centred row number included); a header found there must name
+  (a cell's line printed above a centred row number included; a page holding only the end of a cell,
+  its lines in one column going on in lower case, is that cell's rest); a header found there must name
   about as many fields as the carried one, and the grid says it has no header rows (``PageTable.header_rows``), so the
   assembler never reads a merged body cell as a header.
 
@@ -66,6 +73,10 @@ _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
 #: deadline too gained 0.026 exact cells on the generated borderless set (top-aligned one-line merges
 #: leave no other trace) at the cost of inventing values wherever a plan leaves them empty.
 MERGE_FIELDS = frozenset({"objective"})
+#: Columns every task row fills: in a table that centres its merges, a block level with its row's top that
+#: centres as well over the empty rows around it covers them (a task centred over rows 1-3 is centred in
+#: row 2 too; a row has a task)
+ALWAYS_FILLED = frozenset({"objective", "task"})
 
 
 @dataclass
@@ -76,6 +87,7 @@ class Columns:
     tt: int | None
     fields: list[str | None]
     merging: set[int] = field(default_factory=set)  # columns where a merged cell was seen
+    centres: bool = False  # a merged cell was seen vertically centred (not at its first row's top)
 
 
 @dataclass
@@ -339,6 +351,9 @@ def borderless_table(
         first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
         while first and _leads_into(lines[first - 1], lines[first], carry):
             first -= 1  # a cell's first line printed above the row's number (centred beside two lines)
+        if first is None:  # only the end of a cell carried over: its lines in one column, going on in lower case
+            first = 0 if _carries_on(lines, carry) else None
+            lines = lines[: _one_column_run(lines, carry)] if first == 0 else lines
         body = _until_signature(lines[first:]) if first is not None else []
         layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
     else:
@@ -384,6 +399,32 @@ def _leads_into(line: _Line, nxt: _Line, layout: Columns) -> bool:
         and nxt.top - line.bottom < 0.5 * height
         and not _heading_like(line)
     )
+
+
+def _single_column(line: _Line, layout: Columns) -> int | None:
+    """The body column (not the TT one) holding all of ``line``, if one does."""
+    cols = {_wcol(layout.edges, w) for w in line.words}
+    inside = layout.edges[0] <= line.words[0]["x0"] and line.words[-1]["x1"] <= layout.edges[-1]
+    return next(iter(cols)) if inside and len(cols) == 1 and cols != {layout.tt} else None
+
+
+def _carries_on(lines: list[_Line], layout: Columns) -> bool:
+    """Does the page open with the rest of a table cell from the page before (and no table row of its
+    own)? Its first line lies in one body column and goes on with a sentence in lower case."""
+    first = lines[0]
+    return _single_column(first, layout) is not None and _starts_lower(first.text) and not _heading_like(first)
+
+
+def _one_column_run(lines: list[_Line], layout: Columns) -> int:
+    """How many lines from the top go on in the first line's column at the line spacing."""
+    col = _single_column(lines[0], layout)
+    n = 1
+    while n < len(lines):
+        gap = lines[n].top - lines[n - 1].bottom
+        if _single_column(lines[n], layout) != col or gap > 0.6 * (lines[n].bottom - lines[n].top):
+            break
+        n += 1
+    return n
 
 
 def _until_signature(body: list[_Line]) -> list[_Line]:
@@ -528,6 +569,8 @@ def _starts_row(
         if starters == {tt} and numbered and not tt_centred and _TT.match(own.text):
             return True  # a second number in a top-aligned TT column: the next row (beside merged cells too)
     crossers = {c for c, lines in enumerate(cols) if c not in starters and any(_crosses(ln, y) for ln in lines)}
+    if crossers and len(starters) == 1:
+        crossers -= _floating(cols, starters, crossers, y, tol)
     if len(starters) >= 2 and not starters <= centred:
         return len(starters) > len(crossers)
     if crossers:
@@ -551,6 +594,27 @@ def _starts_row(
         and not (midway and ((tt_centred and tt in starters) or starters <= centred))
         and not (midway and tt_dense and tt not in starters)
     )
+
+
+def _floating(cols: list[list[_CLine]], starters: set[int], crossers: set[int], y: float, tol: float) -> set[int]:
+    """The crossers at ``y`` that are centred cells themselves, not evidence against a row top there: where
+    two columns or more print a line level with the block starting at ``y``, none carrying a sentence on
+    in lower case, a crossing line level with no other column's line floats between the rows' lines (a
+    merged cell centred over rows that run together without padding)."""
+    level = [
+        ln for c, lines in enumerate(cols) if c not in starters | crossers for ln in lines if abs(ln.top - y) <= tol
+    ]
+    if len(level) < 2 or any(_starts_lower(ln.text) for ln in level):
+        return set()
+    out = set()
+    for c in crossers:
+        crossing = [ln for ln in cols[c] if _crosses(ln, y)]
+        if all(
+            not any(abs(o.top - ln.top) <= tol for k, lines in enumerate(cols) if k != c for o in lines)
+            for ln in crossing
+        ):
+            out.add(c)
+    return out
 
 
 def _grid(
@@ -631,7 +695,19 @@ def _grid(
         seg_rows = [rows[r].top for r in range(first_row, last_row)]
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
-            for a, b, text in _pieces(cols[c], seg_rows, seg_end, pitch):
+            widest = layout.fields[c] in ALWAYS_FILLED
+            centres = None if c == layout.tt else layout.centres  # the TT column centres its numbers apart
+            for a, b, text, centred in _pieces(
+                cols[c],
+                seg_rows,
+                seg_end,
+                pitch,
+                widest=widest,
+                centres=centres,
+                open_end=last_row >= n_rows,
+                open_start=first_row == 0,
+            ):
+                layout.centres = layout.centres or (centred and c != layout.tt and b - a > 1)
                 ra, rb = first_row + a, first_row + b
                 if b - a > 1:
                     layout.merging.add(c)
@@ -692,9 +768,17 @@ def _heading_cells(row: _Row, r: int, edges: list[float], row_edges: list[float]
 
 
 def _pieces(
-    lines: list[_CLine], tops: list[float], end: float, pitch: float, tol: float = 2.0
-) -> list[tuple[int, int, list[str]]]:
-    """A column's cells in one run of rows: (first row, last row + 1, lines).
+    lines: list[_CLine],
+    tops: list[float],
+    end: float,
+    pitch: float,
+    tol: float = 2.0,
+    widest: bool = False,
+    centres: bool | None = False,
+    open_end: bool = True,
+    open_start: bool = True,
+) -> list[tuple[int, int, list[str], bool]]:
+    """A column's cells in one run of rows: (first row, last row + 1, lines, vertically centred).
 
     A block of lines at the column's leading that runs on, in lower case, past the next row's top
     is one merged cell; a block that starts below its row's top (a vertically centred merged cell)
@@ -745,16 +829,62 @@ def _pieces(
             hi += 1
         gap = pitch - (block[0].bottom - block[0].top)
         spans = sorted(((ra, rb) for ra in range(lo, a + 1) for rb in range(b, hi + 1)), key=lambda s: s[1] - s[0])
-        for ra, rb in spans:  # the smallest span that centres the block; a wider one must centre it clearly better
+        # the widest span that centres the block as well (within the tolerance), else the smallest that
+        # centres it best: rows 3-6 and rows 4-5 share their middle when rows 3 and 6 are as tall, and the
+        # empty rows 3 and 6 beside a centred merged cell are its rows (the cell above them is a row's own)
+        for ra, rb in spans:
             above = block[0].top - bounds[ra]
             below = bounds[rb] - gap - block[-1].bottom
             cost = abs(above - below)
-            if best_cost is None or cost < best_cost - 0.5 * pitch:
+            if best_cost is None or cost < best_cost - 0.5 * pitch or cost <= max(best_cost, tol + 1.0):
                 best, best_cost = (ra, rb), cost
         for r in range(best[0], best[1]):
             taken[r] = True
         result.append((best[0], best[1], text))
-    return result
+    off_top = [abs(blocks[n][0].top - tops[a]) > tol + 1.0 for n, (a, _, _) in enumerate(out)]
+    if centres is None or not (centres or any(off_top)):
+        return [(a, b, text, False) for a, b, text in result]
+    # the table centres its merged cells: a block level with its row's top but centred exactly over that row
+    # and empty ones around it (the middle of their band) is a merged cell over them all
+    final = []
+    for n, (a, b, text) in enumerate(result):
+        block = blocks[n]
+        lo, hi = a, b
+        while lo > 0 and not taken[lo - 1]:
+            lo -= 1
+        while hi < len(tops) and not taken[hi]:
+            hi += 1
+        if off_top[n] or (lo, hi) == (a, b):
+            final.append((a, b, text, off_top[n]))
+            continue
+        gap = pitch - (block[0].bottom - block[0].top)
+
+        def miss(span: tuple[int, int], block: list[_CLine] = block, gap: float = gap) -> float:
+            return abs((block[0].top - bounds[span[0]]) - (bounds[span[1]] - gap - block[-1].bottom))
+
+        alone = miss((a, b))
+        spans = sorted(
+            # not down to the last row at the page's bottom (a merged cell there carries on onto the next page),
+            # nor up to the first row of a page (it may be the rest of the last page's row)
+            (
+                (ra, rb)
+                for ra in range(lo, a + 1)
+                for rb in range(b, hi + 1)
+                if (ra, rb) != (a, b) and (rb < len(tops) or not open_end) and (ra > 0 or not open_start)
+            ),
+            key=lambda s: s[1] - s[0],
+        )
+        good = [s for s in spans if miss(s) <= tol + 1.0]
+        # the smallest span that centres it clearly better than its own row; in a column every row fills,
+        # the widest that centres it as well (a task centred over its rows is centred in its middle row too)
+        fit = good[-1] if widest and good else next((s for s in good if miss(s) < alone - 0.5 * pitch), None)
+        if fit is None:
+            final.append((a, b, text, False))
+            continue
+        for r in range(*fit):
+            taken[r] = True
+        final.append((fit[0], fit[1], text, True))
+    return final
 
 
 def _fill_down(
