@@ -91,3 +91,27 @@ def section_numeral(text: str) -> str | None:
         return "I" * len(compact)
     fixed = fuzzy_label(compact)
     return fixed if _ROMAN.match(fixed) else None
+
+
+#: characters no plan's cell or heading is written with, which Tesseract makes of specks (a seal's or a
+#: pen's remnants, noise): carets, backquotes, tildes and spacing accents apart from their letter
+_JUNK = str.maketrans({c: None for c in "`^ˆ˜~´¨„‚\\=@#$<>{}¬¦£€¥©®™†‡¶"} | {"⁄": "/"})
+#: a token of these alone is punctuation of its own ("-", "+" bullets, a dash between two units)
+_SYMBOLS_ONLY = re.compile(r"^[^\w]+$")
+#: a symbol-only token read with less confidence than this is a speck, not a bullet or a dash
+SPECK_CONFIDENCE = 60.0
+
+
+def clean_ocr_word(text: str, conf: float) -> str:
+    """An OCR'd word without the characters a plan is never written with ("Ngân^" -> "Ngân", "ˆ" ->
+    ""), the fraction slash a "/" ("II⁄2024"); a word of punctuation alone read with a low confidence
+    (a speck read as "—", "+", ".") comes back empty. Letters and digits are never changed."""
+    out = text.translate(_JUNK)
+    if out and _SYMBOLS_ONLY.match(out) and 0 <= conf < SPECK_CONFIDENCE:
+        return ""
+    return out
+
+
+def clean_ocr_text(text: str, conf: float) -> str:
+    """:func:`clean_ocr_word` on each word of a line read as a whole (one confidence for all)."""
+    return " ".join(w for w in (clean_ocr_word(t, conf) for t in text.split()) if w)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from extractors.model import OcrInfo, PageContent
+from extractors.ocr_text import clean_ocr_text, clean_ocr_word
 from extractors.sources import scanimage
 from extractors.sources.pdfium import edge, page_box
 from extractors.sources.tess import Word, engine
@@ -197,11 +198,14 @@ def word_dicts(words: list[Word], dpi: int) -> list[dict]:
         spans[w.line] = (min(lo, w.top), max(hi, w.top + w.height))
     out = []
     for w in words:
+        text = clean_ocr_word(w.text, w.conf)
+        if not text:
+            continue
         top, bottom = spans[w.line]
         x0, t, height = w.left * scale, top * scale, (bottom - top) * scale
         out.append(
             {
-                "text": w.text,
+                "text": text,
                 "x0": x0,
                 "x1": x0 + w.width * scale,
                 "top": t,
@@ -244,6 +248,7 @@ def ocr_cell(
     crop = cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     psm = 7 if crop.shape[0] < 3.5 * 0.17 * k * 72 else 6  # several printed lines: a block
     text, conf = engine(lang).line(crop, dpi, psm=psm)
+    text = clean_ocr_text(text, conf)
     if text or x1 - x0 > NARROW_CELL * k:
         return text, conf
     # A narrow column is the row number's: a lone "1" or "IV" that line reading drops is read as
@@ -290,6 +295,9 @@ class OcrSource:
         dpi = self.dpi or page_dpi(image_dpi)
         rgb = render(page.pdfium, dpi, colour=True)
         gray = scanimage.remove_colour_ink(rgb)
+        # the words are read from an image with the coloured ink taken out more thoroughly (a pen's
+        # edges, a pen crossing a seal); the rules are found on ``gray``, which keeps the faint rules under it
+        text_gray = scanimage.remove_colour_ink_for_text(rgb, dpi)
         binary = scanimage.binarise(gray, dpi)
         frame = scanimage.Frame(width, height, dpi)
         angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
@@ -297,15 +305,18 @@ class OcrSource:
             # the grayscale page turned, then binarised: a binarised thin rule turned and thresholded
             # again breaks into dashes too short to be found as a rule
             gray, frame.matrix = scanimage.deskew(gray, angle)
+            text_gray, _ = scanimage.deskew(text_gray, angle)
             binary = scanimage.binarise(gray, dpi)
             frame.skew = angle
+        text_binary = binary if text_gray is gray else scanimage.binarise(text_gray, dpi)
         edges, lines_mask = image_edges(binary, dpi)
         rotation = self._orientation(binary, lines_mask, dpi)
         if rotation:
             binary = scanimage.rotate(binary, rotation)
+            text_binary = scanimage.rotate(text_binary, rotation)
             frame.rotation = rotation
             edges, lines_mask = image_edges(binary, dpi)
-        clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
+        clean = erase(text_binary, lines_mask)  # rules erased once: page words and cell retries both read it
         asked = False  # OSD asked about 180°: a page it finds upright is not asked again
         if not rotation and scanimage.looks_upside_down(clean, dpi):  # turned before it is read: one read
             asked = True
