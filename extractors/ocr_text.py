@@ -115,3 +115,40 @@ def clean_ocr_word(text: str, conf: float) -> str:
 def clean_ocr_text(text: str, conf: float) -> str:
     """:func:`clean_ocr_word` on each word of a line read as a whole (one confidence for all)."""
     return " ".join(w for w in (clean_ocr_word(t, conf) for t in text.split()) if w)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def misread_words(text: str) -> int:
+    """How many of a reading's words are no Vietnamese syllable ("qu", "UBNDtinh", "pbèsúp"): runs of
+    letters, an abbreviation in capitals ("UBND", "HĐND") or a lone letter apart."""
+    from extractors.sources.textcheck import is_syllable
+
+    return sum(
+        1 for w in _LETTERS.findall(text) if len(w) > 1 and not (w.isupper() and len(w) <= 6) and not is_syllable(w)
+    )
+
+
+_STROKE_RUN = re.compile(r"I+")
+
+
+def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: float) -> bool:
+    """Is a cell's second reading (its own crop, one line) better than the page pass's? Both as they will
+    be stored (:func:`fix_ocr_lines` applied). The one with fewer words that are no syllable wins;
+    between two readings that differ only in how many strokes a numeral has ("Quý III" / "Quý II"), the
+    one with more (a scan merges strokes, "III" into "II" or "H", it does not make new ones); else the
+    more confident."""
+    if not page.strip():
+        return bool(retry.strip())
+    if not retry.strip():
+        return False
+    a, b = " ".join(page.split()), " ".join(retry.split())
+    bad_a, bad_b = misread_words(a), misread_words(b)
+    if bad_a != bad_b:
+        return bad_b < bad_a
+    if a != b and _STROKE_RUN.sub("I", a) == _STROKE_RUN.sub("I", b):
+        strokes = [len(m) for m in _STROKE_RUN.findall(a)], [len(m) for m in _STROKE_RUN.findall(b)]
+        if len(strokes[0]) == len(strokes[1]):
+            return sum(strokes[1]) > sum(strokes[0])
+    return retry_conf > (page_conf or 0)

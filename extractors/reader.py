@@ -25,7 +25,7 @@ from extractors.facts import SO_PREFIX
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
-from extractors.ocr_text import fix_ocr_line, fix_ocr_lines
+from extractors.ocr_text import fix_ocr_line, fix_ocr_lines, misread_words, prefer_retry
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.annotations import add_annotation_lines
@@ -154,15 +154,17 @@ class PdfReader:
 
 
 def _retry_cells(page: RawPage, content: PageContent) -> None:
-    """OCR: a cell the page-level pass left empty ("1", "12") or read with a low confidence is read
-    again from its own crop; the second reading is kept when it is more confident."""
+    """OCR: a cell the page-level pass left empty ("1", "12"), read with a low confidence or with a word
+    that is no Vietnamese syllable ("qu định") is read again from its own crop; the second reading is
+    kept when it is better (:func:`extractors.ocr_text.prefer_retry`)."""
     assert content.retry_cell is not None
     for table in page.tables:
         for cell in table.cells:
-            if cell.lines and (cell.confidence is None or cell.confidence >= LOW_CONFIDENCE):
+            confident = cell.confidence is not None and cell.confidence >= LOW_CONFIDENCE
+            if cell.lines and confident and not misread_words(" ".join(cell.lines)):
                 continue
             text, conf = content.retry_cell(cell.bbox)
-            if text and (not cell.lines or conf > (cell.confidence or 0)):
+            if text and prefer_retry(" ".join(fix_ocr_lines(cell.lines)), cell.confidence, fix_ocr_line(text), conf):
                 cell.lines, cell.confidence = [text], round(conf, 1)
 
 

@@ -86,8 +86,8 @@ def remove_colour_ink_for_text(rgb: np.ndarray, dpi: int, min_saturation: int = 
     gray[coloured] = out
     ri, gi, bi = (c.astype(np.int16) for c in (r, g, b))
     top = np.maximum(np.maximum(ri, gi), bi)
-    crossed = (zone & (top < 0.6 * paper) & (bi >= 2.5 * gi + 4) & (ri >= 1.5 * gi + 4)).astype(np.uint8)
-    crossed = cv2.morphologyEx(crossed, cv2.MORPH_CLOSE, np.ones((rad + 1, rad + 1), np.uint8))
+    purple = (zone & (top < 0.6 * paper) & (bi >= 2.5 * gi + 4) & (ri >= 1.5 * gi + 4)).astype(np.uint8)
+    crossed = cv2.morphologyEx(purple, cv2.MORPH_CLOSE, np.ones((rad + 1, rad + 1), np.uint8))
     # JPEG keeps colour at half resolution: a thin pen stroke over a seal's broad ink loses its own
     # hue, and reads as a dark stroke under red. A dark mark inside red ink that runs into blue ink
     # is the pen's stroke carried on across the seal.
