@@ -118,19 +118,25 @@ def clean_ocr_text(text: str, conf: float) -> str:
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_GLUED = re.compile(r"\d([^\W\d_]+)|([^\W\d_]+)\d")
 
 
 def misread_words(text: str) -> int:
     """How many of a reading's words are no Vietnamese syllable ("qu", "UBNDtinh", "pbèsúp"): runs of
-    letters, an abbreviation in capitals ("UBND", "HĐND") or a lone letter apart."""
+    letters, an abbreviation in capitals ("UBND", "HĐND") or a lone letter apart; and a digit glued to
+    two letters or more ("3hô": a speck read as a digit; "2a", "K1" apart)."""
     from extractors.sources.textcheck import is_syllable
 
-    return sum(
+    glued = sum(1 for m in _GLUED.finditer(text) if len(m.group(1) or m.group(2)) > 1)
+    return glued + sum(
         1 for w in _LETTERS.findall(text) if len(w) > 1 and not (w.isupper() and len(w) <= 6) and not is_syllable(w)
     )
 
 
 _STROKE_RUN = re.compile(r"I+")
+#: a page pass's cell reading at least this confident (Tesseract's mean word confidence) is not
+#: replaced by a second reading that is only more confident (the cell retry's threshold)
+CONFIDENT = 60.0
 
 
 def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: float) -> bool:
@@ -138,7 +144,8 @@ def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: flo
     be stored (:func:`fix_ocr_lines` applied). The one with fewer words that are no syllable wins;
     between two readings that differ only in how many strokes a numeral has ("Quý III" / "Quý II"), the
     one with more (a scan merges strokes, "III" into "II" or "H", it does not make new ones); else the
-    more confident."""
+    more confident, when the page's reading was not confident (one that was, re-read for a misread
+    word, is kept unless the second reading has fewer)."""
     if not page.strip():
         return bool(retry.strip())
     if not retry.strip():
@@ -151,4 +158,6 @@ def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: flo
         strokes = [len(m) for m in _STROKE_RUN.findall(a)], [len(m) for m in _STROKE_RUN.findall(b)]
         if len(strokes[0]) == len(strokes[1]):
             return sum(strokes[1]) > sum(strokes[0])
+    if page_conf is not None and page_conf >= CONFIDENT:
+        return False
     return retry_conf > (page_conf or 0)

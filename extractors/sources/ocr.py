@@ -95,7 +95,7 @@ def render(page: Any, dpi: int = DPI, colour: bool = False) -> np.ndarray:
 
 
 #: from this resolution the rules are found on a half-size copy (a rule stays several pixels wide)
-HALF_SIZE_RULES_DPI = 200
+HALF_SIZE_RULES_DPI = 250
 
 
 def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:

@@ -107,11 +107,13 @@ def test_misread_words_and_the_better_of_two_readings():
 
     assert misread_words("Văn phòng UBND tỉnh") == 0
     assert misread_words("về qu định") == 1 and misread_words("Văn pbèsúp UBND") == 1
+    assert misread_words("thành 3hô Hải Phòng") == 1 and misread_words("Quý IV/2024, điểm 2a") == 0
     assert prefer_retry("tổ chức về qu định", 80, "tổ chức về quy định", 70)  # fewer misread words
     assert not prefer_retry("tổ chức về quy định", 50, "tổ chức vé qu định", 90)
     assert not prefer_retry("Quý III/2022", 50, "Quý II/2022", 90)  # strokes are merged, not made
     assert prefer_retry("Quý II/2022", 90, "Quý III/2022", 50)
-    assert prefer_retry("Văn phòng", 40, "Văn phòng Sở", 80)  # else the more confident
+    assert prefer_retry("Văn phòng", 40, "Văn phòng Sở", 80)  # else the more confident...
+    assert not prefer_retry("Đại uý, chồng qu", 80, "Đại uy, chông qu", 90)  # ...when the page's was not
     assert prefer_retry("", None, "12", 30) and not prefer_retry("12", 20, "", -1)
 
 
