@@ -16,6 +16,7 @@ import bisect
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import pypdfium2 as pdfium
 from pdfplumber.utils import cluster_objects, extract_text
@@ -203,7 +204,22 @@ def reread_number(page: RawPage, content: PageContent) -> None:
         elif before and read is not None and len(read.digits) == len(before) and read.digits != before:
             line.digits_confidence = 0.0
             log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
+        elif not before and _written_in_gap(content.crop_colour(box), height * content.dpi / 72):
+            # something is written in the gap that OCR read no digit of (its ink taken out with the
+            # pen's colour) and that is no sure number: the code alone is no number
+            line.digits_confidence = 0.0
+            log.info("page %d: handwriting in the number's gap not read (digits %r)", page.number, read)
         return
+
+
+def _written_in_gap(crop: Any, line_height: float) -> bool:
+    """Is there ink between the typed "Số:" and the code's "/" (``crop`` the gap's colour image, the line's
+    height in pixels)? A gap left blank has none (an unnumbered draft)."""
+    ink = handdigits.ink_mask(crop)
+    start = handdigits.after_colon(ink, line_height)
+    start = int(1.1 * line_height) if start is None else start
+    between = ink[:, start + 1 : ink.shape[1] - int(0.4 * line_height)]
+    return between.size > 0 and float((between > 0).mean()) > 0.01
 
 
 def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
@@ -300,14 +316,21 @@ def _chars_to_lines(chars: list[dict], settings: ExtractSettings) -> list[str]:
 
 
 def _segments(group: list[dict], gap: float) -> list[list[dict]]:
-    """Split one printed line where a wide gap separates columns (letterhead left/right)."""
+    """Split one printed line where a wide gap separates columns (letterhead left/right). The gap left
+    blank for the number ("Số:           /CT-UBND", written in by hand) is no column's: the code's "/"
+    after a lone "Số:" stays in its line."""
     group = sorted(group, key=lambda c: c["x0"])
     out = [[group[0]]]
     for ch in group[1:]:
-        if ch["x0"] - out[-1][-1]["x1"] > gap:
+        if ch["x0"] - out[-1][-1]["x1"] > gap and not (
+            ch["text"].startswith("/") and _NUMBER_LABEL.match("".join(c["text"] for c in out[-1]))
+        ):
             out.append([])
         out[-1].append(ch)
     return out
+
+
+_NUMBER_LABEL = re.compile(SO_PREFIX + r"\s*:?\s*$")
 
 
 def page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> list[TextLine]:
