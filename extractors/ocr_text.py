@@ -94,8 +94,9 @@ def section_numeral(text: str) -> str | None:
 
 
 #: characters no plan's cell or heading is written with, which Tesseract makes of specks (a seal's or a
-#: pen's remnants, noise): carets, backquotes, tildes and spacing accents apart from their letter
-_JUNK = str.maketrans({c: None for c in "`^ˆ˜~´¨„‚‹›\\=@#$<>{}¬¦£€¥©®™†‡¶"} | {"⁄": "/"})
+#: pen's remnants, noise): carets, backquotes, spacing accents apart from their letter, single guillemets,
+#: currency and trademark signs (kept: "~", "=", "<", ">", "@", "#", "%": ranges, targets, e-mail addresses)
+_JUNK = str.maketrans({c: None for c in "`^ˆ˜´¨„‚‹›\\{}¬¦£€¥©®™†‡¶"} | {"⁄": "/"})
 #: a token of these alone is punctuation of its own ("-", "+" bullets, a dash between two units)
 _SYMBOLS_ONLY = re.compile(r"^[^\w/]+$")
 #: a symbol-only token read with less confidence than this is a speck, not a bullet or a dash
