@@ -142,7 +142,8 @@ CONFIDENT = 60.0
 
 def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: float) -> bool:
     """Is a cell's second reading (its own crop, one line) better than the page pass's? Both as they will
-    be stored (:func:`fix_ocr_lines` applied). The one with fewer words that are no syllable wins;
+    be stored (:func:`fix_ocr_lines` applied). One with a quarter of the letters and digits fewer is not
+    (a line of the cell dropped); else the one with fewer words that are no syllable wins;
     between two readings that differ only in how many strokes a numeral has ("Quý III" / "Quý II"), the
     one with more (a scan merges strokes, "III" into "II" or "H", it does not make new ones); else the
     more confident, when the page's reading was not confident (one that was, re-read for a misread
@@ -152,6 +153,8 @@ def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: flo
     if not retry.strip():
         return False
     a, b = " ".join(page.split()), " ".join(retry.split())
+    if sum(c.isalnum() for c in b) < 0.75 * sum(c.isalnum() for c in a):
+        return False  # a reading that lost words (a line of the cell dropped) is no better
     bad_a, bad_b = misread_words(a), misread_words(b)
     if bad_a != bad_b:
         return bad_b < bad_a

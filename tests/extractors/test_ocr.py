@@ -110,6 +110,7 @@ def test_misread_words_and_the_better_of_two_readings():
     assert misread_words("thành 3hô Hải Phòng") == 1 and misread_words("Quý IV/2024, điểm 2a") == 0
     assert prefer_retry("tổ chức về qu định", 80, "tổ chức về quy định", 70)  # fewer misread words
     assert not prefer_retry("tổ chức về quy định", 50, "tổ chức vé qu định", 90)
+    assert not prefer_retry("Tiếp nhận, xử lý phản ánh của cá nhân về qu định", 50, "Tiếp nhận, xử lý", 90)
     assert not prefer_retry("Quý III/2022", 50, "Quý II/2022", 90)  # strokes are merged, not made
     assert prefer_retry("Quý II/2022", 90, "Quý III/2022", 50)
     assert prefer_retry("Văn phòng", 40, "Văn phòng Sở", 80)  # else the more confident...
