@@ -91,3 +91,77 @@ def section_numeral(text: str) -> str | None:
         return "I" * len(compact)
     fixed = fuzzy_label(compact)
     return fixed if _ROMAN.match(fixed) else None
+
+
+#: characters no plan's cell or heading is written with, which Tesseract makes of specks (a seal's or a
+#: pen's remnants, noise): carets, backquotes, spacing accents apart from their letter, single guillemets,
+#: currency and trademark signs (kept: "~", "=", "<", ">", "@", "#", "%": ranges, targets, e-mail addresses)
+_JUNK = str.maketrans({c: None for c in "`^ˆ˜´¨„‚‹›\\{}¬¦£€¥©®™†‡¶"} | {"⁄": "/"})
+#: a token of these alone is punctuation of its own ("-", "+" bullets, a dash between two units)
+_SYMBOLS_ONLY = re.compile(r"^[^\w/]+$")
+#: a symbol-only token read with less confidence than this is a speck, not a bullet or a dash
+SPECK_CONFIDENCE = 60.0
+
+
+def clean_ocr_word(text: str, conf: float) -> str:
+    """An OCR'd word without the characters a plan is never written with ("Ngân^" -> "Ngân", "ˆ" ->
+    ""), the fraction slash a "/" ("II⁄2024"); a word of punctuation alone read with a low confidence
+    (a speck read as "—", "+", ".") comes back empty. Letters and digits are never changed."""
+    out = text.translate(_JUNK)
+    if out and _SYMBOLS_ONLY.match(out) and 0 <= conf < SPECK_CONFIDENCE:
+        return ""
+    return out
+
+
+def clean_ocr_text(text: str, conf: float) -> str:
+    """:func:`clean_ocr_word` on each word of a line read as a whole (one confidence for all)."""
+    return " ".join(w for w in (clean_ocr_word(t, conf) for t in text.split()) if w)
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_GLUED = re.compile(r"\d([^\W\d_]+)|([^\W\d_]+)\d")
+
+
+def misread_words(text: str) -> int:
+    """How many of a reading's words are no Vietnamese syllable ("qu", "UBNDtinh", "pbèsúp"): runs of
+    letters, an abbreviation in capitals ("UBND", "HĐND") or a lone letter apart; and a digit glued to
+    two letters or more ("3hô": a speck read as a digit; "2a", "K1" apart)."""
+    from extractors.sources.textcheck import is_syllable
+
+    glued = sum(1 for m in _GLUED.finditer(text) if len(m.group(1) or m.group(2)) > 1)
+    return glued + sum(
+        1 for w in _LETTERS.findall(text) if len(w) > 1 and not (w.isupper() and len(w) <= 6) and not is_syllable(w)
+    )
+
+
+_STROKE_RUN = re.compile(r"I+")
+#: a page pass's cell reading at least this confident (Tesseract's mean word confidence) is not
+#: replaced by a second reading that is only more confident (the cell retry's threshold)
+CONFIDENT = 60.0
+
+
+def prefer_retry(page: str, page_conf: float | None, retry: str, retry_conf: float) -> bool:
+    """Is a cell's second reading (its own crop, one line) better than the page pass's? Both as they will
+    be stored (:func:`fix_ocr_lines` applied). One with a quarter of the letters and digits fewer is not
+    (a line of the cell dropped); else the one with fewer words that are no syllable wins;
+    between two readings that differ only in how many strokes a numeral has ("Quý III" / "Quý II"), the
+    one with more (a scan merges strokes, "III" into "II" or "H", it does not make new ones); else the
+    more confident, when the page's reading was not confident (one that was, re-read for a misread
+    word, is kept unless the second reading has fewer)."""
+    if not page.strip():
+        return bool(retry.strip())
+    if not retry.strip():
+        return False
+    a, b = " ".join(page.split()), " ".join(retry.split())
+    if sum(c.isalnum() for c in b) < 0.75 * sum(c.isalnum() for c in a):
+        return False  # a reading that lost words (a line of the cell dropped) is no better
+    bad_a, bad_b = misread_words(a), misread_words(b)
+    if bad_a != bad_b:
+        return bad_b < bad_a
+    if a != b and _STROKE_RUN.sub("I", a) == _STROKE_RUN.sub("I", b):
+        strokes = [len(m) for m in _STROKE_RUN.findall(a)], [len(m) for m in _STROKE_RUN.findall(b)]
+        if len(strokes[0]) == len(strokes[1]):
+            return sum(strokes[1]) > sum(strokes[0])
+    if page_conf is not None and page_conf >= CONFIDENT:
+        return False
+    return retry_conf > (page_conf or 0)

@@ -16,6 +16,7 @@ import bisect
 import logging
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import pypdfium2 as pdfium
 from pdfplumber.utils import cluster_objects, extract_text
@@ -25,7 +26,7 @@ from extractors.facts import SO_PREFIX, leading_one
 from extractors.finders import ReadState, TableFinder, engine_finders
 from extractors.legacy_text import decode_legacy
 from extractors.model import BBox, GridCell, PageContent, PageTable, RawDocument, RawPage, TextLine
-from extractors.ocr_text import fix_ocr_line, fix_ocr_lines
+from extractors.ocr_text import fix_ocr_line, fix_ocr_lines, misread_words, prefer_retry
 from extractors.settings import ExtractSettings
 from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.annotations import add_annotation_lines
@@ -154,15 +155,17 @@ class PdfReader:
 
 
 def _retry_cells(page: RawPage, content: PageContent) -> None:
-    """OCR: a cell the page-level pass left empty ("1", "12") or read with a low confidence is read
-    again from its own crop; the second reading is kept when it is more confident."""
+    """OCR: a cell the page-level pass left empty ("1", "12"), read with a low confidence or with a word
+    that is no Vietnamese syllable ("qu định") is read again from its own crop; the second reading is
+    kept when it is better (:func:`extractors.ocr_text.prefer_retry`)."""
     assert content.retry_cell is not None
     for table in page.tables:
         for cell in table.cells:
-            if cell.lines and (cell.confidence is None or cell.confidence >= LOW_CONFIDENCE):
+            confident = cell.confidence is not None and cell.confidence >= LOW_CONFIDENCE
+            if cell.lines and confident and not misread_words(" ".join(cell.lines)):
                 continue
             text, conf = content.retry_cell(cell.bbox)
-            if text and (not cell.lines or conf > (cell.confidence or 0)):
+            if text and prefer_retry(" ".join(fix_ocr_lines(cell.lines)), cell.confidence, fix_ocr_line(text), conf):
                 cell.lines, cell.confidence = [text], round(conf, 1)
 
 
@@ -201,6 +204,11 @@ def reread_number(page: RawPage, content: PageContent) -> None:
         elif before and read is not None and len(read.digits) == len(before) and read.digits != before:
             line.digits_confidence = 0.0
             log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
+        elif not before and _written_in_gap(content.crop_colour(box), height * content.dpi / 72):
+            # something is written in the gap that OCR read no digit of (its ink taken out with the
+            # pen's colour) and that is no sure number: the code alone is no number
+            line.digits_confidence = 0.0
+            log.info("page %d: handwriting in the number's gap not read (digits %r)", page.number, read)
         return
 
 
@@ -209,6 +217,16 @@ def with_number(head: str, digits: str, code: str) -> str:
     OCR's junk in the gap may hold slashes of its own ("Số: 1/ /CT-UBND"), which never double the code's."""
     code = re.sub(r"^[\s/|\\.,:;!]+", "", code)
     return f"{head}: {digits}/{code}" if code else f"{head}: {digits}"
+
+
+def _written_in_gap(crop: Any, line_height: float) -> bool:
+    """Is there ink between the typed "Số:" and the code's "/" (``crop`` the gap's colour image, the line's
+    height in pixels)? A gap left blank has none (an unnumbered draft)."""
+    ink = handdigits.ink_mask(crop)
+    start = handdigits.after_colon(ink, line_height)
+    start = int(1.1 * line_height) if start is None else start
+    between = ink[:, start + 1 : ink.shape[1] - int(0.4 * line_height)]
+    return between.size > 0 and float((between > 0).mean()) > 0.01
 
 
 def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
@@ -305,14 +323,21 @@ def _chars_to_lines(chars: list[dict], settings: ExtractSettings) -> list[str]:
 
 
 def _segments(group: list[dict], gap: float) -> list[list[dict]]:
-    """Split one printed line where a wide gap separates columns (letterhead left/right)."""
+    """Split one printed line where a wide gap separates columns (letterhead left/right). The gap left
+    blank for the number ("Số:           /CT-UBND", written in by hand) is no column's: the code's "/"
+    after a lone "Số:" stays in its line."""
     group = sorted(group, key=lambda c: c["x0"])
     out = [[group[0]]]
     for ch in group[1:]:
-        if ch["x0"] - out[-1][-1]["x1"] > gap:
+        if ch["x0"] - out[-1][-1]["x1"] > gap and not (
+            ch["text"].startswith("/") and _NUMBER_LABEL.match("".join(c["text"] for c in out[-1]))
+        ):
             out.append([])
         out[-1].append(ch)
     return out
+
+
+_NUMBER_LABEL = re.compile(SO_PREFIX + r"\s*:?\s*$")
 
 
 def page_lines(chars: list[dict], page_no: int, settings: ExtractSettings) -> list[TextLine]:

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from extractors.model import OcrInfo, PageContent
+from extractors.ocr_text import clean_ocr_text, clean_ocr_word
 from extractors.sources import scanimage
 from extractors.sources.pdfium import edge, page_box
 from extractors.sources.tess import Word, engine
@@ -93,7 +94,35 @@ def render(page: Any, dpi: int = DPI, colour: bool = False) -> np.ndarray:
     return np.asarray(pil.convert("RGB" if colour else "L"))
 
 
+#: from this resolution the rules are found on a half-size copy (a rule stays several pixels wide)
+HALF_SIZE_RULES_DPI = 250
+
+
 def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndarray]:
+    """:func:`find_rules` on the image, or from :data:`HALF_SIZE_RULES_DPI` on a half-size copy (a
+    quarter of the pixels to open and label; a block of four pixels with a quarter of it inked is ink,
+    so a thin rule stays whole), the rules' mask brought back to the image's size and kept to its ink."""
+    import cv2
+
+    if dpi < HALF_SIZE_RULES_DPI:
+        return find_rules(binary, dpi)
+    h, w = binary.shape
+    small = cv2.resize(binary, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    small = np.where(small < 192, 0, 255).astype(np.uint8)
+    edges, mask = find_rules(small, dpi / 2, grow=False)
+    # the half-size copy joins a bold line's serifs into a stroke along a rule: what is erased is the
+    # image's own ink in straight runs of a rule's direction under the found rules
+    ink = 255 - binary
+    run = max(9, int(dpi / 15))
+    straight = cv2.bitwise_or(
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1))),
+        cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run))),
+    )
+    mask = cv2.bitwise_and(cv2.resize(mask, (w, h), interpolation=cv2.INTER_NEAREST), straight)
+    return edges, cv2.dilate(mask, np.ones((3, 3), np.uint8))
+
+
+def find_rules(binary: np.ndarray, dpi: float = DPI, grow: bool = True) -> tuple[list[dict], np.ndarray]:
     """Ruling lines of a binarised image (black ink on white) as pdfplumber edges (points, top-left
     origin), and their pixel mask.
 
@@ -113,7 +142,7 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
     }
     edges = []
     lines_mask = np.zeros_like(ink)
-    reach = max(2, dpi // 100)  # pixels between a stroke's end and the crossing rule it meets
+    reach = max(2, int(dpi // 100))  # pixels between a stroke's end and the crossing rule it meets
     for orientation, mask in masks.items():
         other = cv2.dilate(masks["v" if orientation == "h" else "h"], np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
         long_px = (48 if orientation == "h" else 24) * dpi / 72
@@ -141,7 +170,7 @@ def image_edges(binary: np.ndarray, dpi: int = DPI) -> tuple[list[dict], np.ndar
             else:
                 edges.append(edge("v", at * scale, at * scale, y * scale, (y + bh) * scale))
         lines_mask = np.maximum(lines_mask, keep[labels])
-    return bridge_breaks(edges), cv2.dilate(lines_mask, np.ones((3, 3), np.uint8))
+    return bridge_breaks(edges), cv2.dilate(lines_mask, np.ones((3, 3), np.uint8)) if grow else lines_mask
 
 
 def bridge_breaks(edges: list[dict], snap: float = 3.0, max_gap: float = 80.0) -> list[dict]:
@@ -197,11 +226,14 @@ def word_dicts(words: list[Word], dpi: int) -> list[dict]:
         spans[w.line] = (min(lo, w.top), max(hi, w.top + w.height))
     out = []
     for w in words:
+        text = clean_ocr_word(w.text, w.conf)
+        if not text:
+            continue
         top, bottom = spans[w.line]
         x0, t, height = w.left * scale, top * scale, (bottom - top) * scale
         out.append(
             {
-                "text": w.text,
+                "text": text,
                 "x0": x0,
                 "x1": x0 + w.width * scale,
                 "top": t,
@@ -244,6 +276,7 @@ def ocr_cell(
     crop = cv2.copyMakeBorder(crop, 10, 10, 10, 10, cv2.BORDER_CONSTANT, value=255)
     psm = 7 if crop.shape[0] < 3.5 * 0.17 * k * 72 else 6  # several printed lines: a block
     text, conf = engine(lang).line(crop, dpi, psm=psm)
+    text = clean_ocr_text(text, conf)
     if text or x1 - x0 > NARROW_CELL * k:
         return text, conf
     # A narrow column is the row number's: a lone "1" or "IV" that line reading drops is read as
@@ -290,6 +323,9 @@ class OcrSource:
         dpi = self.dpi or page_dpi(image_dpi)
         rgb = render(page.pdfium, dpi, colour=True)
         gray = scanimage.remove_colour_ink(rgb)
+        # the words are read from an image with the coloured ink taken out more thoroughly (a pen's
+        # edges, a pen crossing a seal); the rules are found on ``gray``, which keeps the faint rules under it
+        text_gray = scanimage.remove_colour_ink_for_text(rgb, dpi)
         binary = scanimage.binarise(gray, dpi)
         frame = scanimage.Frame(width, height, dpi)
         angle = scanimage.skew_angle(binary)  # table rules run both ways: turned pages deskew the same
@@ -297,15 +333,18 @@ class OcrSource:
             # the grayscale page turned, then binarised: a binarised thin rule turned and thresholded
             # again breaks into dashes too short to be found as a rule
             gray, frame.matrix = scanimage.deskew(gray, angle)
+            text_gray, _ = scanimage.deskew(text_gray, angle)
             binary = scanimage.binarise(gray, dpi)
             frame.skew = angle
+        text_binary = binary if text_gray is gray else scanimage.binarise(text_gray, dpi)
         edges, lines_mask = image_edges(binary, dpi)
         rotation = self._orientation(binary, lines_mask, dpi)
         if rotation:
             binary = scanimage.rotate(binary, rotation)
+            text_binary = scanimage.rotate(text_binary, rotation)
             frame.rotation = rotation
             edges, lines_mask = image_edges(binary, dpi)
-        clean = erase(binary, lines_mask)  # rules erased once: page words and cell retries both read it
+        clean = erase(text_binary, lines_mask)  # rules erased once: page words and cell retries both read it
         asked = False  # OSD asked about 180°: a page it finds upright is not asked again
         if not rotation and scanimage.looks_upside_down(clean, dpi):  # turned before it is read: one read
             asked = True

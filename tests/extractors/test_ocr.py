@@ -76,6 +76,48 @@ def test_red_seal_and_blue_ink_are_removed_black_text_kept():
     assert gray[7, 21] < 50  # what the seal covers is kept
 
 
+def test_text_image_takes_out_a_pen_crossing_a_seal_and_stroke_edges_keeps_text_under_one_ink():
+    """Multiplied inks as a scanner sees them: a blue pen over a red seal blocks all light (dark purple),
+    a stroke's JPEG edge is weakly saturated; black text under the seal stays."""
+    rgb = np.full((60, 60, 3), 230, np.uint8)
+    rgb[5:25, 5:55] = (205, 40, 50)  # the seal's ink
+    rgb[12:16, 20:35] = (0, 0, 0)  # text under the seal
+    rgb[30:34, 5:55] = (20, 40, 170)  # the pen on paper...
+    rgb[18:22, 40:55] = (16, 6, 33)  # ...and across the seal
+    rgb[34:36, 5:55] = (200, 205, 235)  # the pen stroke's edge
+    rgb[45:50, 5:55] = (20, 20, 20)  # text on paper
+    gray = scanimage.remove_colour_ink_for_text(rgb, 200)
+    assert gray[14, 25] < 60 and gray[47, 20] < 60  # text kept
+    assert gray[20, 45] >= 200  # the crossing
+    assert gray[8, 10] >= 220 and gray[32, 20] >= 220 and gray[35, 20] >= 220  # the inks and the edge
+
+
+def test_junk_symbols_dropped_from_ocr_words_bullets_kept():
+    from extractors.ocr_text import clean_ocr_text, clean_ocr_word
+
+    assert clean_ocr_word("Ngân^", 80) == "Ngân"
+    assert clean_ocr_word("ˆ", 95) == "" and clean_ocr_word("—", 33) == "" and clean_ocr_word("+", 48) == ""
+    assert clean_ocr_word("-", 93) == "-" and clean_ocr_word("+", 92) == "+"  # a bullet, a dash
+    assert clean_ocr_word("II⁄2024", 70) == "II/2024"
+    assert clean_ocr_text("Quý IV/2024 „`", 50) == "Quý IV/2024"
+
+
+def test_misread_words_and_the_better_of_two_readings():
+    from extractors.ocr_text import misread_words, prefer_retry
+
+    assert misread_words("Văn phòng UBND tỉnh") == 0
+    assert misread_words("về qu định") == 1 and misread_words("Văn pbèsúp UBND") == 1
+    assert misread_words("thành 3hô Hải Phòng") == 1 and misread_words("Quý IV/2024, điểm 2a") == 0
+    assert prefer_retry("tổ chức về qu định", 80, "tổ chức về quy định", 70)  # fewer misread words
+    assert not prefer_retry("tổ chức về quy định", 50, "tổ chức vé qu định", 90)
+    assert not prefer_retry("Tiếp nhận, xử lý phản ánh của cá nhân về qu định", 50, "Tiếp nhận, xử lý", 90)
+    assert not prefer_retry("Quý III/2022", 50, "Quý II/2022", 90)  # strokes are merged, not made
+    assert prefer_retry("Quý II/2022", 90, "Quý III/2022", 50)
+    assert prefer_retry("Văn phòng", 40, "Văn phòng Sở", 80)  # else the more confident...
+    assert not prefer_retry("Đại uý, chồng qu", 80, "Đại uy, chông qu", 90)  # ...when the page's was not
+    assert prefer_retry("", None, "12", 30) and not prefer_retry("12", 20, "", -1)
+
+
 def _grid_image() -> np.ndarray:
     """A 200-dpi image of a two-column table: a title row across both columns, with a letter's stem
     under the column rule, a slanted pen stroke across a cell, and the top rule broken mid-cell."""
