@@ -31,8 +31,8 @@ _ROMAN = re.compile(r"^(?P<num>[IVXL]{1,6})\s*[.:)-]\s+\S")
 _DECIMAL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+\S")
 _ARABIC = re.compile(r"^(?P<num>\d{1,2})\s*[.)]\s+\S")
 _LETTER = re.compile(r"^(?P<num>[a-zđ])\s*[).]\s+\S")
-#: a roman numeral as OCR misreads it ("III." -> "HH.", "II." -> "lI."), before a heading in capitals
-_ROMAN_OCR = re.compile(r"^(?P<num>[IVXHl]{1,5})\s*(?P<sep>[.:]?)\s+(?P<rest>\S.*)$", re.DOTALL)
+#: a roman numeral as OCR misreads it ("III." -> "HH.", "II." -> "lI.", "III." -> "IIIL"), before a heading in capitals
+_ROMAN_OCR = re.compile(r"^(?P<num>[IVXHl]{1,5})\s*(?P<sep>[.:]?|[Ll,](?=\s))\s+(?P<rest>\S.*)$", re.DOTALL)
 _ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 _BULLET = re.compile(r"^[-+•–]\s*\S")
 _INDENT = 8.0  # points past the page's left margin: a paragraph's first line
@@ -66,7 +66,7 @@ FIELD_LABELS: tuple[tuple[str, str], ...] = (
 )
 #: "Giao X chủ trì …" at a sentence's start ("chuyển giao" is another word)
 _LEAD_IN_TEXT = re.compile(
-    r"(?:^|[.;:]\s+|\n[-+•]?\s*)Giao\s+(?P<lead>[^;:.]+?)\s+(?:chủ động\s+)?"
+    r"(?:^|[.;:,]\s+|\n[-+•]?\s*)Giao\s+(?P<lead>[^;:.]+?)\s+(?:chủ động\s+)?"
     r"(?:chủ trì|thực hiện|tham mưu|theo dõi|phụ trách)\b"
 )
 _PARTNER_IN_TEXT = re.compile(
@@ -125,7 +125,7 @@ def _marker(text: str) -> tuple[str, str | None, int]:
         if m:
             return kind, m.group("num"), level
     m = _ROMAN_OCR.match(text)
-    if m and (set(m.group("num")) & set("Hl") or not m.group("sep")) and _caps(m.group("rest")):
+    if m and (set(m.group("num")) & set("Hl") or m.group("sep") not in (".", ":")) and _caps(m.group("rest")):
         return "roman", m.group("num"), 1  # renumbered from the heading before (body_blocks)
     m = _LETTER.match(text)
     if m:

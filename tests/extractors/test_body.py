@@ -154,3 +154,28 @@ def test_real_plan_with_tasks_in_prose_only():
     with_lead = [t for t in ex.body_tasks if t.fields.get("lead")]
     with_deadline = [t for t in ex.body_tasks if t.fields.get("deadline")]
     assert len(with_lead) >= 4 and len(with_deadline) >= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        ("Rà soát văn bản. Giao Phòng Nội vụ chủ trì, phối hợp với Phòng Tư pháp.", "Phòng Nội vụ"),
+        ("Rà soát văn bản, Giao Phòng Nội vụ chủ trì thực hiện.", "Phòng Nội vụ"),  # OCR read the "." as ","
+        ("Thực hiện chuyển giao công nghệ chủ trì bởi Sở.", None),
+    ],
+)
+def test_giao_x_chu_tri_after_a_full_stop_or_a_misread_comma(text, lead):
+    from extractors.body import _LEAD_IN_TEXT
+
+    m = _LEAD_IN_TEXT.search(text)
+    assert (m.group("lead") if m else None) == lead
+
+
+@pytest.mark.parametrize(
+    ("line", "roman"),
+    [("III. TỔ CHỨC THỰC HIỆN", True), ("IIIL TỔ CHỨC THỰC HIỆN", True), ("HH. TỔ CHỨC", True), ("Il luôn", False)],
+)
+def test_a_roman_heading_as_ocr_misreads_it(line, roman):
+    from extractors.body import _marker
+
+    assert (_marker(line)[0] == "roman") is roman
