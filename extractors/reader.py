@@ -175,13 +175,19 @@ TYPED_CONFIDENCE = 60.0
 _NUMBER_START = re.compile(r"^(?:[A-ZĐ][\wĐđ]*\s+)?" + SO_PREFIX)
 
 
+#: a number written by hand into the blank of "Số: ……/CODE" has at most this many digits; a longer "sure"
+#: reading took in the typed slash or code (real scan: "660" read "66017" with "/T" in the gap)
+MAX_HAND_DIGITS = 4
+
+
 def reread_number(page: RawPage, content: PageContent) -> None:
     """The number written by hand into "Số: ……/CT-UBND" read again from the page image (the gap
     between the typed "Số:" and the "/" of the code, :mod:`extractors.handdigits`).
 
     Digits read with confidence against the "/" ("1360/QĐ-TTg", one word) are typed: kept. In a gap, a sure reading
-    replaces Tesseract's digits, and one that is not sure but differs from them digit for digit marks
-    the line's digits unsure (two readers disagree), so no number is taken from it."""
+    of at most :data:`MAX_HAND_DIGITS` digits replaces Tesseract's digits, and one that is not sure but
+    differs from them (no longer than they are) marks the line's digits unsure (two readers disagree), so
+    no number is taken from it."""
     assert content.crop_colour is not None
     for line in page.lines:
         if line.bbox[1] > page.height * 0.4 or line.bbox[0] > page.width * 0.5:
@@ -197,11 +203,13 @@ def reread_number(page: RawPage, content: PageContent) -> None:
         read = handdigits.read_digits(content.crop_colour(box), height * content.dpi / 72)
         number, slash, code = text[head.end() :].partition("/")
         before = re.sub(r"\D", "", leading_one(number.lstrip(":;. ")))
-        if read is not None and read.sure:
+        if read is not None and read.sure and len(read.digits) <= MAX_HAND_DIGITS:
             line.text = with_number(head.group(0), read.digits, code if slash else "")
             line.digits_confidence = read.confidence
             log.info("page %d: handwritten number read %s (OCR read %r)", page.number, read.digits, before)
-        elif before and read is not None and len(read.digits) == len(before) and read.digits != before:
+        elif before and read is not None and read.digits != before and len(read.digits) <= len(before):
+            # two readers disagree: neither is taken (a reading with one digit more took in the code's
+            # typed "/", "157/" read "1571": it is no disagreement)
             line.digits_confidence = 0.0
             log.info("page %d: handwritten number unsure (OCR %r, digits %r)", page.number, before, read)
         elif not before and _written_in_gap(content.crop_colour(box), height * content.dpi / 72):
