@@ -120,16 +120,24 @@ def font_files() -> list[Path]:
     return [found[n] for n in FONT_NAMES if n in found]
 
 
+def _cut_to_ink(ink: np.ndarray) -> np.ndarray | None:
+    """A glyph's ink (> 0) as 0/1 floats cut to its box; None for a speck (under four pixels)."""
+    ink = (ink > 0).astype(np.float32)
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 4:
+        return None
+    return ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+
 def normalise(ink: np.ndarray) -> np.ndarray | None:
     """A glyph (ink > 0) as a SIZE x SIZE float vector of unit length: slant undone (image moments),
     cut to its ink, fitted into the square keeping its aspect (a "1" stays thin), blurred a little."""
     import cv2
 
-    ink = (ink > 0).astype(np.float32)
-    ys, xs = np.nonzero(ink)
-    if len(xs) < 4:
+    cut = _cut_to_ink(ink)
+    if cut is None:
         return None
-    ink = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    ink = cut
     h, w = ink.shape
     canvas: np.ndarray = np.zeros((h + 4, w + 2 * h + 4), np.float32)  # room for the shear
     canvas[2 : 2 + h, h + 2 : h + 2 + w] = ink
@@ -165,11 +173,10 @@ def shape_view(ink: np.ndarray) -> np.ndarray | None:
     digit (:func:`classify`), which halves the wrong readings of real handwriting."""
     import cv2
 
-    ink = (ink > 0).astype(np.float32)
-    ys, xs = np.nonzero(ink)
-    if len(xs) < 4:
+    cut = _cut_to_ink(ink)
+    if cut is None:
         return None
-    ink = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    ink = cut
     h, w = ink.shape
     inner = BOX - 4
     img: np.ndarray = np.zeros((BOX, BOX), np.float32)

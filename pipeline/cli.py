@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 import json
@@ -326,8 +327,9 @@ LimitOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--limit",
-        help="Change a resource limit, NAME=VALUE (0: none), repeatable: timeout_base, timeout_per_page, "
-        "max_memory_mb, max_pages, max_render_pixels, max_docx_mb, max_docx_paragraphs (see the README).",
+        help="Change a resource limit, NAME=VALUE (0: none), repeatable: "
+        + ", ".join(f.name for f in dataclasses.fields(Limits))
+        + " (see the README).",
     ),
 ]
 FillDownOpt = Annotated[

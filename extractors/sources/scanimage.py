@@ -6,6 +6,7 @@ Every step keeps the geometry to map a box of the upright image back to the page
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,17 +30,33 @@ def remove_colour_ink(rgb: np.ndarray, min_saturation: int = 70) -> np.ndarray:
     unsat = gray[~coloured]
     paper = float(np.percentile(unsat[:: max(1, unsat.size // 200_000)], 90)) if unsat.size else 255.0
     inked = rgb[coloured]  # the coloured pixels only (n x 3): a small share of the page
+    # most of a seal's ink lies on bare paper: its light end is that ink over paper
+    gray[coloured] = _through_own_channel(inked, gray[coloured], paper, lambda _, light: np.percentile(light, 90))
+    return gray
+
+
+def _through_own_channel(
+    inked: np.ndarray,
+    out: np.ndarray,
+    paper: float,
+    over_paper: Callable[[int, np.ndarray], float],
+    to_paper: float | None = None,
+) -> np.ndarray:
+    """Coloured pixels (``inked``, n x 3; ``out`` their grey values) read through their own ink's channel
+    (a red seal's red, a blue pen's blue), scaled so that the ink over bare paper (``over_paper`` of the
+    channel and its values) reads as ``paper``; with ``to_paper``, a pixel that light relative to it is paper."""
     dominant = inked.argmax(axis=1)
-    out = gray[coloured]
     for channel in range(3):
         at = dominant == channel
         if not at.any():
             continue
         light = inked[at, channel].astype(np.float32)
-        over_paper = max(float(np.percentile(light, 90)), 1.0)  # most of a seal's ink lies on bare paper
-        out[at] = np.clip(light * (paper / over_paper), 0, 255).astype(np.uint8)
-    gray[coloured] = out
-    return gray
+        level = max(float(over_paper(channel, light)), 1.0)
+        value = np.clip(light * (paper / level), 0, 255)
+        if to_paper is not None:
+            value[light >= to_paper * level] = paper
+        out[at] = value.astype(np.uint8)
+    return out
 
 
 def remove_colour_ink_for_text(rgb: np.ndarray, dpi: int, min_saturation: int = 70, weak: int = 20) -> np.ndarray:
@@ -91,22 +108,14 @@ def _take_out_ink(
     r, g, b = (rgb[..., i] for i in range(3))
     zone = cv2.dilate(strict.astype(np.uint8), np.ones((2 * rad + 1, 2 * rad + 1), np.uint8)) > 0
     coloured = strict | (zone & (sat >= weak))
-    inked = rgb[coloured]  # the coloured pixels only (n x 3)
-    dominant = inked.argmax(axis=1)
     sure = rgb[strict]
     sure_dominant = sure.argmax(axis=1)
-    out = gray[coloured]
-    for channel in range(3):
-        at = dominant == channel
-        if not at.any():
-            continue
-        light = inked[at, channel].astype(np.float32)
+
+    def median_of_sure(channel: int, light: np.ndarray) -> float:
         ref = sure[sure_dominant == channel, channel]
-        over_paper = max(float(np.median(ref if ref.size else light)), 1.0)
-        value = np.clip(light * (paper / over_paper), 0, 255)
-        value[light >= 0.8 * over_paper] = paper
-        out[at] = value.astype(np.uint8)
-    gray[coloured] = out
+        return float(np.median(ref if ref.size else light))
+
+    gray[coloured] = _through_own_channel(rgb[coloured], gray[coloured], paper, median_of_sure, to_paper=0.8)
     ri, gi, bi = (c.astype(np.int16) for c in (r, g, b))
     top = np.maximum(np.maximum(ri, gi), bi)
     purple = (zone & (top < 0.6 * paper) & (bi >= 2.5 * gi + 4) & (ri >= 1.5 * gi + 4)).astype(np.uint8)
