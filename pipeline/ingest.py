@@ -122,8 +122,33 @@ class _Timeout(BaseException):  # not an Exception: no handler on the way may sw
     pass
 
 
-def _alarm(signum: int, frame: FrameType | None) -> None:  # pragma: no cover - runs in the signal handler
-    raise _Timeout
+_REPEAT = 0.2  # seconds between repeats of the alarm until the extraction stops
+
+
+class _Alarm:
+    """The timer signal's handler. Python may swallow an exception raised in a handler (when the
+    signal arrives inside a ``__del__`` or a gc callback, it is "unraisable"), so the timer repeats
+    every ``_REPEAT`` s after the deadline until one raise gets through, and ``fired`` remembers
+    that the deadline passed: an extraction that returns after it is still a timeout."""
+
+    def __init__(self) -> None:
+        self.fired = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:  # pragma: no cover - signal handler
+        self.fired = True
+        raise _Timeout
+
+
+def _disarm(alarm: _Alarm, previous: Any) -> None:
+    """Stop the repeating timer and restore the previous handler; a repeat that arrives while this
+    runs only marks the timeout."""
+    while True:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            return
+        except _Timeout:
+            alarm.fired = True
 
 
 def unreadable_id(path: str) -> str:
@@ -175,17 +200,24 @@ def extract_plan(
     limits = settings.limits
     armed = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     seconds = 0.0
-    previous = signal.signal(signal.SIGALRM, _alarm) if armed else None
+    alarm = _Alarm()
+    previous = signal.signal(signal.SIGALRM, alarm) if armed else None
+    result: DocResult | None = None
     try:
         if armed and timeout is None and limits.timeout(None):
-            signal.setitimer(signal.ITIMER_REAL, limits.timeout(None))  # counting pages is bounded too
+            signal.setitimer(signal.ITIMER_REAL, limits.timeout(None), _REPEAT)  # counting pages is bounded too
             seconds = limits.timeout(_page_count(path))
         elif timeout:
             seconds = timeout
         if armed and seconds > 0:
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT)
         result = _extract(path, settings, source_path, sha, base)
     except _Timeout:
+        alarm.fired = True
+    finally:
+        if armed:
+            _disarm(alarm, previous)
+    if alarm.fired or result is None:
         how = (
             "ingest it alone with a larger --timeout"
             if timeout
@@ -196,10 +228,6 @@ def extract_plan(
             f"malformed; {how}, or split it."
         )
         result = DocResult(shown(source_path), sha, dataclasses.replace(base, error=error))
-    finally:
-        if armed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
     result.document = dataclasses.replace(result.document, seconds=round(time.perf_counter() - started, 3))
     return result
 

@@ -106,6 +106,30 @@ def test_timeout_is_recorded_against_the_file():
     assert "longer than 0.05 s" in result.document.error
 
 
+def _swallowing_extract(*args, **kwargs):
+    """An extraction inside code that swallows the timer's exception once (as Python does when the
+    signal lands in a ``__del__`` or a gc callback), then goes on working."""
+    import contextlib
+    import time
+
+    from pipeline import ingest as ingest_module
+
+    with contextlib.suppress(BaseException):
+        time.sleep(2)
+    time.sleep(2)
+    return ingest_module.DocResult("x", "", ingest_module.base_document(BACKAN, str(BACKAN), "0" * 64, "auto"))
+
+
+def test_timeout_holds_when_the_first_alarm_is_swallowed(monkeypatch):
+    from pipeline import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "_extract", _swallowing_extract)
+    result = extract_plan(BACKAN, ExtractSettings(), timeout=0.05)
+    assert result.status == "failed"
+    assert "longer than 0.05 s" in result.document.error
+    assert result.document.seconds < 1.5  # the repeat stopped it, not the end of the work
+
+
 def test_parallel_equals_serial_and_report(tmp_path):
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     ingest([SONLA, BACKAN], serial, jobs=1)
