@@ -5,7 +5,7 @@ sure reading is wrong, for glyphs of a kind the reader did not learn from.
     python -m benchmarks.handdigits --no-writers   # the same without the written digits set
 
 - leave one source out: each font, the pen-drawn set and the written digits (the UCI
-  optdigits set) in turn is read by the glyphs of all the others;
+  optdigits set, the MNIST sample) in turn is read by the glyphs of all the others;
 - unseen: OpenCV's Hershey faces (never trained on), every digit at three stroke widths and three
   slants, read by the whole training set.
 """
@@ -73,11 +73,11 @@ def hershey_glyphs() -> tuple[np.ndarray, np.ndarray]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--no-writers", action="store_true", help="leave the written digits set out of training")
+    parser.add_argument("--no-writers", action="store_true", help="leave the written digits sets out of training")
     args = parser.parse_args()
     vectors, labels, sources = hd.training_glyphs()
     if args.no_writers:
-        keep = sources != "writers"
+        keep = ~np.isin(sources, hd.WRITTEN_SOURCES)
         vectors, labels, sources = vectors[keep], labels[keep], sources[keep]
     print(f"{len(labels)} training glyphs, sources: {sorted(set(sources.tolist()))}")
     total = sure_n = wrong_n = 0
@@ -100,7 +100,8 @@ def main() -> None:
     names = sorted(set(sources.tolist()) - {"scribble"})
     for limit in (0.08, 0.10, 0.12, 0.15, 0.20):
         rows = [("left out", every, joined), ("Hershey", truth, got)]
-        rows += [(name, t, g) for (t, g), name in zip(pooled, names, strict=True) if name in ("writers", "pen")]
+        shown = (*hd.WRITTEN_SOURCES, "pen")
+        rows += [(name, t, g) for (t, g), name in zip(pooled, names, strict=True) if name in shown]
         cells = [
             f"{name} {100 * a:.1f}% sure {100 * b:.1f}% wrong" for name, t, g in rows for a, b in [score(t, g, limit)]
         ]

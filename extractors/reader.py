@@ -201,8 +201,9 @@ def reread_number(page: RawPage, content: PageContent) -> None:
             continue
         box, height = gap
         read = handdigits.read_digits(content.crop_colour(box), height * content.dpi / 72)
-        number, slash, code = text[head.end() :].partition("/")
+        number, slash, code = split_at_code(text[head.end() :])
         before = re.sub(r"\D", "", leading_one(number.lstrip(":;. ")))
+        log.debug("page %d: number gap %s read %r (OCR digits %r)", page.number, box, read, before)
         if read is not None and read.sure and len(read.digits) <= MAX_HAND_DIGITS:
             line.text = with_number(head.group(0), read.digits, code if slash else "")
             line.digits_confidence = read.confidence
@@ -218,6 +219,27 @@ def reread_number(page: RawPage, content: PageContent) -> None:
             line.digits_confidence = 0.0
             log.info("page %d: handwriting in the number's gap not read (digits %r)", page.number, read)
         return
+
+
+#: what follows the "/" that starts a number's code: letters of a code ("/QĐ-TTg", "/ CT-UBND") or a year
+#: before one ("/2022/NQ-HĐND"); a handwritten 1 read as "/" ("/Z80 /QĐ-TTg" for 1380) is followed by neither
+_CODE_AFTER = re.compile(r"\s*(?:[A-ZĐ][A-ZĐ]|\d{4}\s*/)")
+
+
+def code_slash(text: str) -> int | None:
+    """Where in ``text`` (the number line after "Số") the slash that starts the code is: the first "/"
+    followed by a code's letters or a year, else the first "/" at all; None without one."""
+    slashes = [m.start() for m in re.finditer("/", text)]
+    for at in slashes:
+        if _CODE_AFTER.match(text, at + 1):
+            return at
+    return slashes[0] if slashes else None
+
+
+def split_at_code(text: str) -> tuple[str, str, str]:
+    """``text`` as (number part, "/", code) split at :func:`code_slash` (``str.partition``'s shape)."""
+    at = code_slash(text)
+    return (text, "", "") if at is None else (text[:at], "/", text[at + 1 :])
 
 
 def with_number(head: str, digits: str, code: str) -> str:
@@ -256,21 +278,18 @@ def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
     if so is None:
         return None
     h = so["bottom"] - so["top"]
-    beside = sorted(
+    row = sorted(
         (
             w
             for w in words
-            if w["x0"] >= so["x0"]
-            and "/" in w["text"]
-            and w["x0"] - so["x1"] < 6 * h
-            and min(w["bottom"], so["bottom"]) - max(w["top"], so["top"]) > 0.5 * h
+            if w["x0"] >= so["x0"] and min(w["bottom"], so["bottom"]) - max(w["top"], so["top"]) > 0.5 * h
         ),
         key=lambda w: w["x0"],
     )
+    beside = [w for w in row if "/" in w["text"] and w["x0"] - so["x1"] < 6 * h]
     if not beside:
         return None
-    slash = beside[0]
-    at = slash["text"].index("/")
+    slash, at = _code_slash_word(beside, row)
     before = slash["text"][:at] if slash is not so else ""
     if before.isdigit() and slash.get("conf", 0) >= TYPED_CONFIDENCE:
         return None  # "1360/QĐ-TTg" read with confidence: typed against its code, no gap was left for it
@@ -278,6 +297,20 @@ def _number_gap(line: TextLine, words: list[dict]) -> tuple[BBox, float] | None:
     if slash_x - so["x0"] < 1.5 * h:
         return None  # no room for a written number
     return (so["x0"], top - 0.6 * h, slash_x + 0.1 * h, bottom + 0.4 * h), h
+
+
+def _code_slash_word(beside: list[dict], row: list[dict]) -> tuple[dict, int]:
+    """The word (of ``beside``, those right of "Số" holding a "/", left to right) with the slash that starts
+    the code, and the slash's index in it: the first one followed by the code, in the word or in the next
+    word of the ``row``; else the first slash."""
+    for word in beside:
+        text = word["text"]
+        at = next((i for i, w in enumerate(row) if w is word), len(row))
+        after = " ".join(w["text"] for w in row[at + 1 : at + 2])
+        for m in re.finditer("/", text):
+            if _CODE_AFTER.match(text[m.end() :] + " " + after):
+                return word, m.start()
+    return beside[0], beside[0]["text"].index("/")
 
 
 def _fix_ocr_cells(page: RawPage) -> None:

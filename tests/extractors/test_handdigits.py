@@ -315,3 +315,46 @@ def test_a_new_glyph_cache_drops_the_ones_other_versions_built(tmp_path):
 def test_the_written_digits_ship_with_the_package():
     digits = handdigits.written_digits()
     assert len(digits) == 1797 and {label for _, label in digits} == set(range(10))
+    mnist = handdigits.mnist_digits()
+    assert len(mnist) == 5000 and {label for _, label in mnist} == set(range(10))
+
+
+@pytest.mark.parametrize(
+    ("rest", "number", "code"),
+    [
+        (": 2 /CT-UBND", ": 2 ", "CT-UBND"),
+        (":/Z80 /QĐ-TTg", ":/Z80 ", "QĐ-TTg"),  # a handwritten 1 read as "/": the code starts at the second
+        (":/ế /CT-UBND", ":/ế ", "CT-UBND"),
+        (": 11/2022/NQ-HĐND", ": 11", "2022/NQ-HĐND"),  # a year before the code
+        (": 5/ CT-UBND", ": 5", " CT-UBND"),
+        (": 12", ": 12", ""),
+    ],
+)
+def test_the_code_starts_at_the_slash_before_its_letters(rest, number, code):
+    from extractors.reader import split_at_code
+
+    got = split_at_code(rest)
+    assert (got[0], got[2]) == (number, code)
+
+
+def test_the_gap_ends_at_the_codes_slash_when_a_written_1_was_read_as_one():
+    from extractors.model import TextLine
+    from extractors.reader import _number_gap
+
+    line = TextLine("Số:/Z80 /QĐ-TTg", (100, 100, 230, 112), 1)
+    words = [_word("Số:", 100, 116), _word("/Z80", 118, 150, conf=27), _word("/QĐ-TTg", 160, 230)]
+    box, _ = _number_gap(line, words)
+    assert 160 <= box[2] <= 162  # not 118: the first "/" is a digit
+
+
+def test_the_codes_slash_after_a_space_ends_the_number():
+    """OCR put the code's "/" too far right, so the gap holds "660  /T": the typed slash after the space
+    and what follows it are no digits."""
+    import cv2
+
+    img = np.full((120, 330, 3), 255, np.uint8)
+    cv2.putText(img, "So:", (4, 78), cv2.FONT_HERSHEY_COMPLEX, 1.0, (30, 30, 30), 2, cv2.LINE_AA)
+    _write(img, "660", 74, 80, "script_simplex", 34, 3, (30, 30, 30))
+    cv2.putText(img, "/T", (215, 78), cv2.FONT_HERSHEY_COMPLEX, 1.0, (30, 30, 30), 2, cv2.LINE_AA)
+    read = handdigits.read_digits(img, 26.0)
+    assert read is not None and read.digits == "660", read

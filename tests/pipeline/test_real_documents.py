@@ -171,17 +171,24 @@ NUMBER = {
 }
 #: handwritten numbers on scans: Tesseract misreads them; what is stored is right or empty, never junk
 HANDWRITTEN = {
+    "08": "851/KH-SYT",
+    "09": "1380/QĐ-TTg",  # its 1 read "/" by OCR ("Só:/Z80 /QĐ-TTg"): the code starts at the second slash
     "11": "11/CT-UBND",
     "12": "687/STP-VB",
+    "14": "01/CT-UBND",
     "15": "23/BC-UBND",
     "16": "16/CT-UBND",
     "18": "299/UBND-TTHC",  # OCR reads "892", its digits at confidence 24: not taken
     "19": "660/TB-UBND",
     "23": "280/BC-UBND",
-    "25": "1535/SGDĐT-CTrTT",  # OCR reads "435", confidence 26: not taken
+    "25": "1595/SGDĐT-CTrTT",  # OCR reads "4685": not taken; the "5" runs its top bar over the "9"
     "26": "115/CV-PA83",  # long-flagged 1s (the file's name says 415)
     "27": "5710/UBND-SGDĐT",
 }
+
+
+#: of those, how many are read (measured: 09, 11, 14, 15, 16, 19, 23, 26; the others are stored empty)
+HANDWRITTEN_READ = 8
 
 
 def test_province_and_number_as_printed(real):
@@ -189,7 +196,10 @@ def test_province_and_number_as_printed(real):
         assert _doc(real, prefix)["province"] == want, prefix
     for prefix, want in NUMBER.items():
         assert _doc(real, prefix)["number"] == want, prefix
+    read = [prefix for prefix, want in HANDWRITTEN.items() if _doc(real, prefix)["number"] == want]
+    print(f"\nhandwritten numbers right: {len(read)} of {len(HANDWRITTEN)} ({', '.join(read)})")
     for prefix, want in HANDWRITTEN.items():
         assert _doc(real, prefix)["number"] in (None, want), prefix
+    assert len(read) >= HANDWRITTEN_READ
     assert _doc(real, "09")["agency"] == "Thủ tướng Chính phủ"
     assert _doc(real, "10")["doc_type"] == "Quyết định"
