@@ -352,7 +352,14 @@ class Assembler:
         row.inferred |= self._inferred
         for name, cells in self._cells_by_field(table, r, cols).items():
             logical = self._logical(
-                cells, table.page, merged, prev.cells.get(name) if prev else None, name, row, table.kind == "borderless"
+                cells,
+                table.page,
+                merged,
+                prev.cells.get(name) if prev else None,
+                name,
+                row,
+                table.kind == "borderless" and not table.tagged,
+                table.tagged,
             )
             logical.n_rows += 1
             if name.startswith("extra:"):
@@ -374,10 +381,12 @@ class Assembler:
         name: str,
         row: TaskRow,
         unruled: bool = False,
+        cuts_known: bool = False,
     ) -> LogicalCell:
         """The logical cell ``cells`` belong to: the merged one above them, or a new one. ``unruled``: a
         table without ruling lines, where no cut is drawn open or closed: a row number spanning rows
-        carries on like the other cells, and a cell closed at the page bottom proves nothing."""
+        carries on like the other cells, and a cell closed at the page bottom proves nothing. ``cuts_known``: an
+        unruled table whose merges the PDF's structure tags gave, cut ones marked open: only an open one carries on."""
         if len(cells) == 1 and id(cells[0]) in merged:
             return merged[id(cells[0])]
         if len(cells) == 1 and cells[0].rowspan > 1:
@@ -387,7 +396,10 @@ class Assembler:
             and above is not None
             and (name != "tt" or above.open_below or cells[0].open_above or (unruled and above.n_rows >= 2))
             and _continues_merge(
-                cells[0], above, name in self._merging or name in _USUALLY_FILLED, self.leaves_open and not unruled
+                cells[0],
+                above,
+                name in self._merging or name in _USUALLY_FILLED,
+                cuts_known or (self.leaves_open and not unruled),
             )
         ):
             if cells[0].empty and cells[0].rowspan < 2 and above.n_rows < 2:

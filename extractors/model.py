@@ -76,6 +76,9 @@ class PageTable:
     #: grid rows the finder read as the table's header (a borderless finder knows: 0 = none on this page);
     #: None when the finder does not say and the assembler looks for one
     header_rows: int | None = None
+    #: a borderless grid whose merges were read from the PDF's structure tags (:mod:`extractors.finders.tagged`):
+    #: its cells' ``open_below``/``open_above`` at a page break are known, as on a ruled page printed open
+    tagged: bool = False
     _slots: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,7 +124,8 @@ class PageContent:
 
     ``chars`` and ``edges`` are dictionaries shaped like pdfplumber's own objects (``x0``,
     ``top``, ``x1``, ``bottom``, ``text``, ``fontname``; edges ``orientation`` ``h``/``v``), so
-    every table finder runs on any source. ``retry_cell`` (OCR) reads one cell's box again (its
+    every table finder runs on any source (a text layer's characters carry their ``mcid``, the
+    marked-content id a tagged PDF's ``structure`` refers to). ``retry_cell`` (OCR) reads one cell's box again (its
     text and confidence); ``to_page`` (OCR of a turned or skewed page) maps a box of the upright
     image these coordinates are in back to the page's own coordinates.
     """
@@ -140,6 +144,9 @@ class PageContent:
     #: handwriting (the number written into "Số: ……/UBND"); its pixels per point are ``dpi / 72``
     crop_colour: Callable[[BBox], Any] | None = None
     dpi: int = 72
+    #: a text layer: the tables a tagged PDF's structure tree records on this page
+    #: (:func:`extractors.sources.tags.page_tables`), read only when called and only while the page is open
+    structure: Callable[[], list[Any]] | None = None
 
 
 @dataclass

@@ -32,6 +32,7 @@ from extractors.sources import PageSource, SourcePage, open_text_source
 from extractors.sources.annotations import add_annotation_lines
 from extractors.sources.ocr import LOW_CONFIDENCE, OcrSource, ocr_available, unusable_text
 from extractors.sources.pdfium import char_count, page_box
+from extractors.sources.tags import page_tables
 from extractors.sources.textcheck import implausible, page_objects, vector_text, vietnamese_plausibility
 from normalizers.text import nfc
 
@@ -116,6 +117,7 @@ class PdfReader:
             return OcrSource().read(page, reason, image_dpi)
         if content.encoding:
             self.encodings.update(content.encoding.split("/"))
+        content.structure = lambda: page_tables(page.pdfium, content.chars)
         return content
 
     def _ocr_reason(self, content: PageContent, page: SourcePage) -> tuple[str, float | None] | None:

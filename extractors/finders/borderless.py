@@ -49,11 +49,13 @@ from __future__ import annotations
 import logging
 import re
 import statistics
+import time
 from dataclasses import dataclass, field
 
 from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors.finders import ReadState
+from extractors.finders.tagged import apply_tags
 from extractors.headers import field_for, is_column_number_row, looks_like_header
 from extractors.headings import GROUP_NUMBER, is_roman
 from extractors.model import GridCell, PageContent, PageTable
@@ -998,4 +1000,13 @@ class BorderlessFinder:
             state.borderless = None
             return []
         table, state.borderless = borderless_table(page.chars, page.number, state.settings, state.borderless)
-        return [table] if table is not None else []
+        if table is None:
+            return []
+        if page.structure is not None:
+            started = time.perf_counter()
+            tagged = page.structure()
+            if tagged:
+                changed = apply_tags(table, tagged, state)
+                log.debug("page %d: %d cells merged by the structure tags", page.number, changed)
+            state.cache["tags.seconds"] = state.cache.get("tags.seconds", 0.0) + time.perf_counter() - started
+        return [table]

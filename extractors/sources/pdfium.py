@@ -50,7 +50,7 @@ def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
             return []
         text = textpage.get_text_range(0, n, errors="replace")
         buf, flags = ctypes.create_string_buffer(128), ctypes.c_int()
-        fonts: dict[int, tuple[str, float]] = {}
+        fonts: dict[int, tuple[str, float, int | None]] = {}  # per text object: font, size, MCID
         out = []
         for i in range(min(n, len(text))):
             ch = text[i]
@@ -68,7 +68,12 @@ def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
             key = ctypes.cast(obj, ctypes.c_void_p).value or 0
             font = fonts.get(key)
             if font is None:
-                font = fonts[key] = (_font_info(raw, i, buf, flags), pdfium_c.FPDFText_GetFontSize(raw, i))
+                mcid = pdfium_c.FPDFPageObj_GetMarkedContentID(obj) if obj else -1
+                font = fonts[key] = (
+                    _font_info(raw, i, buf, flags),
+                    pdfium_c.FPDFText_GetFontSize(raw, i),
+                    mcid if mcid >= 0 else None,
+                )
             x0, x1 = _RECT.left - ox, _RECT.right - ox
             b = oy - _RECT.bottom
             # The loose box's top follows each glyph in some fonts (a comma sits lower than a
@@ -90,6 +95,7 @@ def page_chars(page: pdfium.PdfPage, origin: tuple[float, float]) -> list[dict]:
                     "object_type": "char",
                     # PDFium reports "-" and U+00AD (TCVN3's "ư") alike at a line end
                     "line_end_hyphen": line_end_hyphen,
+                    "mcid": font[2],  # the marked-content id a tagged PDF's structure tree refers to
                 }
             )
         return out
