@@ -28,18 +28,19 @@ TARGET_ROW_RECALL, TARGET_OVERALL, TARGET_PER_DOC = 0.99, 0.97, 0.93  # the issu
 # worst 0.8018; then, with rows running together beside a floating centred merge, merges centred level with
 # a row top, centred tasks over all the rows they centre on, merged tasks' numbers and objectives over page
 # breaks, a page holding only a cell's end and centred merges over all the empty rows they centre on: exact
-# 0.9595, R 1.0 / P 1.0, worst 0.8018): raise them, never lower them.
+# 0.9595, R 1.0 / P 1.0, worst 0.8018; then, with the merges a tagged PDF's structure tree records (Chromium's
+# prints: all seven now 1.0): exact 0.9739, R 1.0 / P 1.0, worst 0.8429, p21-001-lo): raise them, never lower them.
 FLOOR_ROW_RECALL = 0.998
-FLOOR_OVERALL = 0.958
-FLOOR_PER_DOC = 0.80
+FLOOR_OVERALL = 0.972
+FLOOR_PER_DOC = 0.84
 
 
 #: the opt-in fill-down for plans known to print a merged cell once at its top (the generator's plans do, except
 #: partner and budget, which it leaves empty under a filled one as often as it merges them)
 FILL_DOWN = "task,activity,output,lead,deadline"
-#: the set's exact cells with ``--fill-down FILL_DOWN`` (measured 0.9840, R 1.0 / P 1.0, worst 0.9286): a floor,
-#: raise it
-FLOOR_OVERALL_FILLED = 0.982
+#: the set's exact cells with ``--fill-down FILL_DOWN`` (measured 0.9840, R 1.0 / P 1.0, worst 0.9286; with the
+#: structure tags' merges 0.9895, worst 0.9357): a floor, raise it
+FLOOR_OVERALL_FILLED = 0.988
 
 
 def _ingest_and_score(out, *options: str) -> dict[str, dict]:
@@ -139,8 +140,10 @@ def test_fill_down_is_opt_in_flagged_and_reextracts(tmp_path):
     def repeats(rows: list[dict]) -> int:
         return sum(1 for a, b in zip(rows, rows[1:], strict=False) for f in fields if a.get(f) and b.get(f) == a.get(f))
 
-    # a top-aligned plan whose gold repeats merged values the most
-    name = max((n for n, m in INDEX.items() if m["params"]["valign"] == "top"), key=lambda n: repeats(gold_of(n)))
+    # a top-aligned plan whose gold repeats merged values the most, printed untagged (LibreOffice: a Chromium
+    # print's structure tags record its merges, extractors/finders/tagged.py)
+    top = (n for n, m in INDEX.items() if m["params"]["valign"] == "top" and m["renderer"] == "lo")
+    name = max(top, key=lambda n: repeats(gold_of(n)))
     gold = gold_of(name)
     out = tmp_path / "out"
     assert run_cli("ingest", str(SET / name), "--out", str(out), "--quiet").exit_code == 0
