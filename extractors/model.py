@@ -76,7 +76,7 @@ class PageTable:
     #: grid rows the finder read as the table's header (a borderless finder knows: 0 = none on this page);
     #: None when the finder does not say and the assembler looks for one
     header_rows: int | None = None
-    #: a borderless grid whose merges were read from the PDF's structure tags (:mod:`extractors.finders.tagged`):
+    #: a borderless grid whose merges were read from the PDF's structure tags (:mod:`extractors.tagged`):
     #: its cells' ``open_below``/``open_above`` at a page break are known, as on a ruled page printed open
     tagged: bool = False
     _slots: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)

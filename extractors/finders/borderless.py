@@ -55,11 +55,11 @@ from dataclasses import dataclass, field
 from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors.finders import ReadState
-from extractors.finders.tagged import apply_tags
 from extractors.headers import field_for, is_column_number_row, looks_like_header
 from extractors.headings import GROUP_NUMBER, is_roman
 from extractors.model import GridCell, PageContent, PageTable
 from extractors.settings import ExtractSettings
+from extractors.tagged import apply_tags
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """Merged cells of borderless tables from a tagged PDF's structure tree (extractors/sources/tags.py,
-extractors/finders/tagged.py), on small plans printed by Chromium (tagged) and LibreOffice (untagged)."""
+extractors/tagged.py), on small plans printed by Chromium (tagged) and LibreOffice (untagged)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ from extractors import ExtractSettings, extract
 from extractors.celltext import join_lines
 from extractors.finders import ReadState
 from extractors.finders.borderless import BorderlessFinder
-from extractors.finders.tagged import apply_tags
 from extractors.model import GridCell, PageContent, PageTable
 from extractors.sources import SourcePage
 from extractors.sources.pdfium import PdfiumSource
 from extractors.sources.tags import TaggedCell, TaggedTable, page_tables
+from extractors.tagged import apply_tags
 from tests.conftest import ROOT
 
 BORDERLESS = ROOT / "tests" / "fixtures" / "layouts" / "borderless"

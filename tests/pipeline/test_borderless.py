@@ -141,7 +141,7 @@ def test_fill_down_is_opt_in_flagged_and_reextracts(tmp_path):
         return sum(1 for a, b in zip(rows, rows[1:], strict=False) for f in fields if a.get(f) and b.get(f) == a.get(f))
 
     # a top-aligned plan whose gold repeats merged values the most, printed untagged (LibreOffice: a Chromium
-    # print's structure tags record its merges, extractors/finders/tagged.py)
+    # print's structure tags record its merges, extractors/tagged.py)
     top = (n for n, m in INDEX.items() if m["params"]["valign"] == "top" and m["renderer"] == "lo")
     name = max(top, key=lambda n: repeats(gold_of(n)))
     gold = gold_of(name)
