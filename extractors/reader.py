@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import pikepdf
 import pypdfium2 as pdfium
 from pdfplumber.utils import cluster_objects, extract_text
 
@@ -56,6 +57,8 @@ class PdfReader:
         self.state = ReadState(path, settings)
         self.encodings: set[str] = set()
         self.limited: list[int] = []  # pages over max_page_chars: not read
+        self._structure: pikepdf.Pdf | None = None  # the file for its structure tree (see _tagged)
+        self._structure_opened = False
 
     def read(self) -> RawDocument:
         pdf = pdfium.PdfDocument(self.path)
@@ -69,6 +72,9 @@ class PdfReader:
         finally:
             source.close()
             pdf.close()
+            if self._structure is not None:
+                self._structure.close()
+            self._structure, self._structure_opened = None, False
         encoding = "/".join(sorted(self.encodings)) or "unicode"
         return RawDocument(self.path, self.settings.engine, pages, meta, encoding, self._limit_notes())
 
@@ -117,8 +123,24 @@ class PdfReader:
             return OcrSource().read(page, reason, image_dpi)
         if content.encoding:
             self.encodings.update(content.encoding.split("/"))
-        content.structure = lambda: page_tables(page.pdfium, content.chars)
+        layouts = self.state.cache.setdefault("tags.layouts", {})
+        content.structure = lambda: page_tables(self._tagged, page.index, content.chars, layouts)
         return content
+
+    def _tagged(self) -> pikepdf.Pdf | None:
+        """The file opened with pikepdf for its structure tree (once, when a page first asks; None untagged)."""
+        if not self._structure_opened:
+            self._structure_opened = True
+            try:
+                pdf = pikepdf.open(self.path)
+            except pikepdf.PdfError as exc:
+                log.debug("%s: not opened for its structure tree (%s)", self.path, exc)
+                return None
+            if "/StructTreeRoot" in pdf.Root:
+                self._structure = pdf
+            else:
+                pdf.close()
+        return self._structure
 
     def _ocr_reason(self, content: PageContent, page: SourcePage) -> tuple[str, float | None] | None:
         """Why the page must be read from its image (and the resolution of its scan), None when its

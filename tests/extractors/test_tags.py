@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
@@ -101,9 +102,10 @@ def _page_content(path: Path, number: int = 1) -> tuple[list[TaggedTable], PageC
     try:
         page = pdf[number - 1]
         content = PdfiumSource().read(SourcePage(number - 1, page))
-        return page_tables(page, content.chars), content
     finally:
         pdf.close()
+    with pikepdf.open(path) as tree:
+        return page_tables(tree, number - 1, content.chars), content
 
 
 def _column(ex, name: str) -> list[str]:
@@ -170,7 +172,7 @@ def test_untagged_libreoffice_print_gives_nothing(printed):
     tables, content = _page_content(printed["lo"])
     assert tables == []
     assert all(ch["mcid"] is None for ch in content.chars)
-    content.structure = lambda: page_tables(None, content.chars)  # no MCID: the tree is not even opened
+    content.structure = lambda: page_tables(None, 0, content.chars)  # no MCID: the file is not even opened
     grids = BorderlessFinder().find(content, ReadState(str(printed["lo"]), ExtractSettings()))
     assert not any(g.tagged for g in grids)  # read from the geometry alone, as before
     ex = extract(printed["lo"], ExtractSettings(cross_check=False))
@@ -246,3 +248,33 @@ def test_a_span_cut_by_the_page_bottom_goes_on_over_the_next_page_top():
     three = _grid(3, [["6", "F", ""]])  # nothing left open: a later page's empty cell stays its own
     apply_tags(three, [TaggedTable([_tag(8, 0, 1, 0, "6"), _tag(8, 1, 1, 0, "F")], [8])], state)
     assert not three.cell_at(0, 2).open_above
+
+
+@pytest.mark.slow
+def test_odd_trees_give_the_same_cells_or_nothing(printed, tmp_path):
+    """Attributes in an array with revision numbers, cell types role-mapped, no parent tree: no error."""
+    source = printed["top"]
+    want, _ = _page_content(source)
+    spans = sorted((c.text, c.rowspan) for c in want[0].placed)
+
+    odd = tmp_path / "odd.pdf"
+    with pikepdf.open(source) as pdf:
+        root = pdf.Root.StructTreeRoot
+        root.RoleMap = pikepdf.Dictionary(Cell=pikepdf.Name.TD)
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == pikepdf.Name.TD:
+                obj.S = pikepdf.Name("/Cell")
+                if "/A" in obj:
+                    attrs = list(obj.A) if isinstance(obj.A, pikepdf.Array) else [obj.A]
+                    obj.A = pikepdf.Array([a for attr in attrs for a in (attr, 0)])
+        pdf.save(odd)
+    got, _ = _page_content(odd)
+    assert sorted((c.text, c.rowspan) for c in got[0].placed) == spans
+
+    bare = tmp_path / "bare.pdf"
+    with pikepdf.open(source) as pdf:
+        del pdf.Root.StructTreeRoot["/ParentTree"]
+        pdf.save(bare)
+    assert _page_content(bare)[0] == []
+    ex = extract(bare, ExtractSettings(cross_check=False))
+    assert _column(ex, "tt") == ["1", "2", "3", "4"]
