@@ -159,6 +159,32 @@ def test_vietnamese_ways_of_writing_digits_are_read():
                 assert got is not None and got[0] == digit and handdigits.is_sure(*got[1:]), (digit, thick, slant, got)
 
 
+#: more Vietnamese ways (Bézier curves, not the reader's arcs): the "2" begun with a curl at the top left and
+#: looped into its base, the "9" whose stem hooks back under its bowl like a "g"
+CURLED = {
+    2: [
+        _curve((0.2, 0.35), (0.02, 0.3), (0.12, 0.12))
+        + _curve((0.12, 0.12), (0.35, -0.08), (0.55, 0.22))
+        + _curve((0.55, 0.22), (0.45, 0.55), (0.12, 0.85))
+        + _curve((0.12, 0.85), (-0.02, 0.98), (0.12, 0.95))
+        + _curve((0.12, 0.95), (0.35, 0.85), (0.62, 0.97))
+    ],
+    9: [
+        _curve((0.55, 0.2), (0.3, -0.12), (0.04, 0.25))
+        + _curve((0.04, 0.25), (0.15, 0.62), (0.56, 0.24))
+        + _curve((0.56, 0.24), (0.6, 0.8), (0.15, 0.95))
+    ],
+}
+
+
+def test_curled_twos_and_hooked_nines_are_read():
+    for digit, paths in CURLED.items():
+        for thick in (3, 5, 7):
+            for slant in (-0.2, 0.0, 0.2):
+                got = handdigits.classify(_pen(paths, thick, slant))
+                assert got is not None and got[0] == digit and handdigits.is_sure(*got[1:]), (digit, thick, slant, got)
+
+
 def test_a_typed_slash_at_the_end_of_the_gap_is_no_digit():
     """A typed number whose place was guessed ("157/" with the code's slash inside the crop, as on a
     photocopy whose OCR glued "!57/QĐ"): its last glyph is slash-like, so the reading is not sure."""
