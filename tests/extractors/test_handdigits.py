@@ -160,8 +160,15 @@ def test_vietnamese_ways_of_writing_digits_are_read():
 
 
 #: more Vietnamese ways (Bézier curves, not the reader's arcs): the "2" begun with a curl at the top left and
-#: looped into its base, the "9" whose stem hooks back under its bowl like a "g"
+#: looped into its base, the "9" whose stem hooks back under its bowl like a "g", the "7" crossed by a long
+#: stroke rising to the right, its stem well below the line
 CURLED = {
+    7: [
+        [(0.02, 0.16), (0.05, 0.02)]
+        + _curve((0.05, 0.02), (0.3, 0.06), (0.6, 0.0))
+        + _curve((0.6, 0.0), (0.4, 0.6), (0.32, 1.25)),
+        [(-0.15, 0.8), (0.7, 0.4)],
+    ],
     2: [
         _curve((0.2, 0.35), (0.02, 0.3), (0.12, 0.12))
         + _curve((0.12, 0.12), (0.35, -0.08), (0.55, 0.22))
@@ -177,7 +184,7 @@ CURLED = {
 }
 
 
-def test_curled_twos_and_hooked_nines_are_read():
+def test_curled_twos_hooked_nines_and_long_crossed_sevens_are_read():
     for digit, paths in CURLED.items():
         for thick in (3, 5, 7):
             for slant in (-0.2, 0.0, 0.2):
