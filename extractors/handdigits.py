@@ -431,8 +431,8 @@ def _cache_path(fonts: list[Path]) -> Path | None:
     """Where the training glyphs are kept between runs: the user's cache folder, keyed by this module's
     code and the fonts (a changed rule or font builds them again); None without a home."""
     key = hashlib.sha256(Path(__file__).read_bytes())
-    for written in (_written_path(), MNIST_FILE if MNIST_FILE.is_file() else None):
-        if written is not None:
+    for written in (WRITTEN_FILE, MNIST_FILE):
+        if written.is_file():
             key.update(f"{written}:{written.stat().st_size}".encode())
     for font in fonts:
         key.update(f"{font}:{font.stat().st_size}".encode())
@@ -568,10 +568,6 @@ MNIST_FILE = Path(__file__).parent / "data" / "mnist_5k.csv.gz"
 MNIST_CUT = 0.5  # a pixel of an MNIST digit is ink from this grey (0-1)
 
 
-def _written_path() -> Path | None:
-    return WRITTEN_FILE if WRITTEN_FILE.is_file() else None
-
-
 def mnist_digits() -> list[tuple[np.ndarray, int]]:
     """The MNIST digits of :data:`MNIST_FILE` as ink (grey at least :data:`MNIST_CUT`); none without the file."""
     if not MNIST_FILE.is_file():
@@ -585,11 +581,9 @@ def written_digits() -> list[tuple[np.ndarray, int]]:
     4 x 4 blocks of 32 x 32 bitmaps), each grown back to 32 x 32 and cut at half its ink."""
     import cv2
 
-    path = _written_path()
-    if path is None:
+    if not WRITTEN_FILE.is_file():
         return []
-
-    data = np.loadtxt(path, delimiter=",", dtype=np.float32)
+    data = np.loadtxt(WRITTEN_FILE, delimiter=",", dtype=np.float32)
     out = []
     for row in data:
         img = cv2.resize(row[:64].reshape(8, 8) / 16.0, (32, 32), interpolation=cv2.INTER_CUBIC)

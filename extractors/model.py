@@ -6,6 +6,7 @@ page's top-left corner. Pages are 1-based.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -83,9 +84,21 @@ class PageTable:
 
     def __post_init__(self) -> None:
         for cell in self.cells:
-            for r in range(cell.row, cell.row + cell.rowspan):
-                for c in range(cell.col, cell.col + cell.colspan):
-                    self._slots[r, c] = cell
+            self.cover(cell)
+
+    def cover(self, cell: GridCell) -> None:
+        """Make ``cell`` the one covering the slots of its rows and columns (after its span changed)."""
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                self._slots[r, c] = cell
+
+    def col_at(self, x: float) -> int | None:
+        """The column holding ``x``; None outside the grid's outer edges."""
+        return _slot_index(self.col_edges, x)
+
+    def row_at(self, y: float) -> int | None:
+        """The row holding ``y``; None outside the grid's outer edges."""
+        return _slot_index(self.row_edges, y)
 
     @property
     def n_rows(self) -> int:
@@ -106,6 +119,12 @@ class PageTable:
             if cell is not None and (not seen or seen[-1] is not cell):
                 seen.append(cell)
         return seen
+
+
+def _slot_index(edges: list[float], v: float) -> int | None:
+    if len(edges) < 2 or not edges[0] <= v <= edges[-1]:
+        return None
+    return min(bisect.bisect_right(edges, v) - 1, len(edges) - 2)
 
 
 @dataclass

@@ -12,7 +12,6 @@ layout, the encodings met, finder caches) lives in this reader's :class:`ReadSta
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -250,14 +249,16 @@ def reread_number(page: RawPage, content: PageContent) -> None:
 _CODE_AFTER = re.compile(r"\s*(?:[A-ZĐ][A-ZĐ]|\d{4}\s*/)")
 
 
+def _starts_code(text: str, at: int) -> bool:
+    """Is the "/" at ``text[at]`` the one that starts a number's code (:data:`_CODE_AFTER` follows it)?"""
+    return _CODE_AFTER.match(text, at + 1) is not None
+
+
 def code_slash(text: str) -> int | None:
     """Where in ``text`` (the number line after "Số") the slash that starts the code is: the first "/"
     followed by a code's letters or a year, else the first "/" at all; None without one."""
     slashes = [m.start() for m in re.finditer("/", text)]
-    for at in slashes:
-        if _CODE_AFTER.match(text, at + 1):
-            return at
-    return slashes[0] if slashes else None
+    return next((at for at in slashes if _starts_code(text, at)), slashes[0] if slashes else None)
 
 
 def split_at_code(text: str) -> tuple[str, str, str]:
@@ -330,9 +331,9 @@ def _code_slash_word(beside: list[dict], row: list[dict]) -> tuple[dict, int]:
     for word in beside:
         text = word["text"]
         at = next((i for i, w in enumerate(row) if w is word), len(row))
-        after = " ".join(w["text"] for w in row[at + 1 : at + 2])
+        joined = " ".join(w["text"] for w in row[at : at + 2]) if at < len(row) else text
         for m in re.finditer("/", text):
-            if _CODE_AFTER.match(text[m.end() :] + " " + after):
+            if _starts_code(joined, m.start()):
                 return word, m.start()
     return beside[0], beside[0]["text"].index("/")
 
@@ -375,9 +376,8 @@ def _locate(table: PageTable, x: float, y: float) -> GridCell | None:
     x0, top, x1, bottom = table.bbox
     if not (x0 <= x <= x1 and top <= y <= bottom):
         return None
-    c = bisect.bisect_right(table.col_edges, x) - 1
-    r = bisect.bisect_right(table.row_edges, y) - 1
-    return table.cell_at(min(r, table.n_rows - 1), min(c, table.n_cols - 1))
+    r, c = table.row_at(y), table.col_at(x)
+    return None if r is None or c is None else table.cell_at(r, c)
 
 
 def _chars_to_lines(chars: list[dict], settings: ExtractSettings) -> list[str]:

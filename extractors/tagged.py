@@ -18,7 +18,6 @@ Nothing is shrunk: a merge the geometry found and the tags do not record is kept
 
 from __future__ import annotations
 
-import bisect
 import logging
 from dataclasses import dataclass
 
@@ -55,20 +54,6 @@ def _table_for(grid: PageTable, tagged: list[TaggedTable]) -> TaggedTable | None
     return tagged[best[1]] if best[0] >= 2 else None
 
 
-def _col(grid: PageTable, x: float) -> int | None:
-    edges = grid.col_edges
-    if not edges[0] <= x <= edges[-1]:
-        return None
-    return min(max(bisect.bisect_right(edges, x) - 1, 0), grid.n_cols - 1)
-
-
-def _row(grid: PageTable, y: float) -> int | None:
-    edges = grid.row_edges
-    if not edges[0] <= y <= edges[-1]:
-        return None
-    return min(max(bisect.bisect_right(edges, y) - 1, 0), grid.n_rows - 1)
-
-
 def _tagged_rows(grid: PageTable, table: TaggedTable, body: range) -> dict[int, int]:
     """Grid row -> the tagged row it belongs to (the last tagged row whose text starts at or above it)."""
     tops: dict[int, float] = {}
@@ -103,8 +88,7 @@ def _merge(grid: PageTable, c: int, lo: int, hi: int, owner: GridCell | None) ->
     grid.cells[:] = [cell for cell in grid.cells if cell is keep or id(cell) not in parts]
     keep.row, keep.rowspan = lo, hi - lo + 1
     keep.bbox = (keep.bbox[0], grid.row_edges[lo], keep.bbox[2], grid.row_edges[hi + 1])
-    for r in range(lo, hi + 1):
-        grid._slots[r, c] = keep
+    grid.cover(keep)
     return keep
 
 
@@ -127,7 +111,7 @@ def apply_tags(grid: PageTable, tagged: list[TaggedTable], state: ReadState) -> 
     for span in pending:  # a merge from the page before, still covering rows at the top of this one
         if span.page != grid.page - 1 or first_tagged == 0 or first_tagged > span.last_row:
             continue
-        c = _col(grid, span.x)
+        c = grid.col_at(span.x)
         covered = [r for r in body if r in rows and rows[r] <= span.last_row]
         if c is None or not covered or covered[0] != start:
             continue
@@ -143,7 +127,7 @@ def apply_tags(grid: PageTable, tagged: list[TaggedTable], state: ReadState) -> 
             continue
         assert tag.bbox is not None
         x = (tag.bbox[0] + tag.bbox[2]) / 2
-        c, r = _col(grid, x), _row(grid, tag.bbox[1] + 1)
+        c, r = grid.col_at(x), grid.row_at(tag.bbox[1] + 1)
         if c is None or r is None or r < start:
             continue
         owner = grid.cell_at(r, c)
