@@ -391,7 +391,8 @@ def draw_strokes(strokes: list[Stroke], rng: np.random.Generator, height: int = 
     mat = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]]) @ np.array(
         [[sx, shear], [0, 1.0]]
     )
-    width = max(1, round(height * float(rng.uniform(0.05, 0.14))))
+    # up to a felt pen's fifth of the height: small numbers are often written bold (a "10" as two blobs)
+    width = max(1, round(height * float(rng.uniform(0.05, 0.2))))
     margin = height // 2
     img = np.zeros((height + 2 * margin, 2 * height + 2 * margin), np.uint8)
     wobble = rng.normal(0, 0.025, size=2)
@@ -407,6 +408,7 @@ def draw_strokes(strokes: list[Stroke], rng: np.random.Generator, height: int = 
 NOT_DIGIT = 10  # the label of scribbles: pen strokes that are no digit
 SCRIBBLES = 400
 ZIGZAGS = 200
+WALK_DROP = 6  # a random walk is dropped when this many of its K nearest drawn digits name one digit
 
 
 def scribble(rng: np.random.Generator, height: int = 48) -> np.ndarray:
@@ -507,8 +509,10 @@ def _build_training_set(fonts: list[Path]) -> tuple[np.ndarray, np.ndarray, np.n
             own = np.random.default_rng([18, d, i])
             for _ in range(STROKE_VARIANTS // len(ways)):
                 add(draw_strokes(strokes, own), d, "pen")
+    first_walk = len(labels)
     for _ in range(SCRIBBLES):
         add(scribble(rng), NOT_DIGIT, "scribble")
+    walks = range(first_walk, len(labels))
     for _ in range(ZIGZAGS):
         add(zigzag(rng), NOT_DIGIT, "scribble")
     for ink, d in written_digits():
@@ -518,7 +522,9 @@ def _build_training_set(fonts: list[Path]) -> tuple[np.ndarray, np.ndarray, np.n
     log.info("handwritten digits: %d training glyphs from %d fonts", len(vectors), len(fonts))
     if not vectors:
         return np.zeros((0, VIEW_A + VIEW_B), np.float32), np.zeros(0, np.int64), np.zeros(0, "<U40")
-    return _edited(np.stack(vectors).astype(np.float32), np.asarray(labels, np.int64), np.asarray(sources, "<U40"))
+    return _edited(
+        np.stack(vectors).astype(np.float32), np.asarray(labels, np.int64), np.asarray(sources, "<U40"), walks
+    )
 
 
 def _stable(name: str) -> int:
@@ -526,11 +532,15 @@ def _stable(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big")
 
 
-def _edited(vectors: np.ndarray, labels: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _edited(
+    vectors: np.ndarray, labels: np.ndarray, sources: np.ndarray, walks: range = range(0)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The training glyphs less the written digits (:data:`WRITTEN_SOURCES`) that the drawn ones (fonts,
     pen) read as another digit: at 8 x 8 some of optdigits' digits are blobs (a narrow "2" that is a thick
     slanted stroke with a foot, like a "1"), and MNIST's American "7" is the Vietnamese long-flagged "1";
-    a neighbour with the wrong name costs a sure reading."""
+    a neighbour with the wrong name costs a sure reading. Less, too, the random walks (:func:`scribble`)
+    that look like a digit in either view (:data:`WALK_DROP`): a walk may draw a long-flagged "1", and as
+    its nearest "no digit" neighbour it kept such a real "1" from being read (the zigzags all stay)."""
     drawn = np.flatnonzero(~np.isin(sources, WRITTEN_SOURCES) & (labels != NOT_DIGIT))
     if len(drawn) <= K:
         return vectors, labels, sources
@@ -538,18 +548,22 @@ def _edited(vectors: np.ndarray, labels: np.ndarray, sources: np.ndarray) -> tup
     written = np.flatnonzero(np.isin(sources, WRITTEN_SOURCES))
     for row, named in _neighbour_names(vectors, labels, written, drawn):
         keep[row] = np.count_nonzero(named == labels[row]) >= WRITTEN_KEEP
+    for view in (slice(0, VIEW_A), slice(VIEW_A, None)):
+        for row, named in _neighbour_names(vectors, labels, np.asarray(walks, np.int64), drawn, view):
+            keep[row] &= np.bincount(named).max() < WALK_DROP
+    log.info("handwritten digits: %d of %d random walks kept", int(keep[list(walks)].sum()), len(walks))
     log.info("handwritten digits: %d of %d written digits kept", int(keep[written].sum()), len(written))
     return vectors[keep], labels[keep], sources[keep]
 
 
 def _neighbour_names(
-    vectors: np.ndarray, labels: np.ndarray, rows: np.ndarray, among: np.ndarray
+    vectors: np.ndarray, labels: np.ndarray, rows: np.ndarray, among: np.ndarray, view: slice = slice(0, VIEW_A)
 ) -> list[tuple[int, np.ndarray]]:
     """For each of ``rows``, the labels of its K nearest glyphs of ``among`` (first view)."""
     out: list[tuple[int, np.ndarray]] = []
     for start in range(0, len(rows), 512):
         block = rows[start : start + 512]
-        dist = 1.0 - vectors[block, :VIEW_A] @ vectors[among, :VIEW_A].T
+        dist = 1.0 - vectors[block, view] @ vectors[among, view].T
         near = np.argpartition(dist, K, axis=1)[:, :K]
         out.extend((int(row), labels[among[idx]]) for row, idx in zip(block, near, strict=True))
     return out
@@ -728,7 +742,9 @@ def _split_unsure(
     """Two digits written touching but not wide enough to be cut by :func:`_split_touching` ("10", "59"):
     a glyph at least :data:`SPLIT_WIDTH` times as wide as high, not read sure as one, is cut where the
     least ink is (within its middle); the halves are taken when both are read sure. (Trying more cuts
-    found a sure wrong pair: a "5" whose top bar runs over the "9" after it cut into "6" and "3".)"""
+    found a sure wrong pair: a "5" whose top bar runs over the "9" after it cut into "6" and "3"; the
+    least-inked column itself is tried on either side, as it may belong to either digit, and the halves
+    are taken when one side reads sure or both read the same.)"""
     h, w = mask.shape
     if w < SPLIT_WIDTH * h or whole[0] == NOT_DIGIT or is_sure(*whole[1:]):
         return None
@@ -736,7 +752,12 @@ def _split_unsure(
     lo, hi = int(w * 0.3), int(w * 0.7)
     if hi <= lo:
         return None
-    return _sure_halves(mask, lo + int(np.argmin(cols[lo:hi])))
+    least = lo + int(np.argmin(cols[lo:hi]))
+    # the least-inked column is given to the right half, then to the left: it may be either digit's
+    read = [got for cut in (least, least + 1) if (got := _sure_halves(mask, cut)) is not None]
+    if not read or any([d for d, *_ in got] != [d for d, *_ in read[0]] for got in read):
+        return None
+    return read[0]
 
 
 def _sure_halves(mask: np.ndarray, cut: int) -> list[tuple[int, float, float, float]] | None:

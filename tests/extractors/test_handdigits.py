@@ -104,6 +104,43 @@ def test_gap_finds_the_colon_and_splits_touching_digits():
     assert len(found) == 2
 
 
+def _touching(rng: np.random.Generator, left: list, right: list, overlap: int) -> np.ndarray:
+    """Two pen-drawn digits side by side on one baseline, ``overlap`` columns into each other."""
+
+    def trim(m: np.ndarray) -> np.ndarray:
+        ys, xs = np.nonzero(m)
+        return m[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+
+    a, b = trim(handdigits.draw_strokes(left, rng)), trim(handdigits.draw_strokes(right, rng))
+    h, w = max(a.shape[0], b.shape[0]), a.shape[1] + b.shape[1] - overlap
+    out = np.zeros((h, w), np.uint8)
+    out[h - a.shape[0] :, : a.shape[1]] |= a
+    out[h - b.shape[0] :, w - b.shape[1] :] |= b
+    return out
+
+
+def test_a_10_written_touching_is_cut_into_its_digits_and_never_read_wrong():
+    """A "1" (each way of writing it) run into a "0" is one glyph; cut where the least ink is, the least-
+    inked column given to either half, it reads "10" on some (measured 6 of 29; 3 before the column was
+    tried on both sides and bold pens were learnt) and never as another number."""
+    import cv2
+
+    read = tried = 0
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        glyph = _touching(rng, handdigits.STROKES[1][seed % 9], handdigits.STROKES[0][0], 3)
+        if cv2.connectedComponents(glyph)[0] != 2:
+            continue  # not touching after all
+        whole = handdigits.classify(glyph)
+        assert whole is not None and not (handdigits.is_sure(*whole[1:]) and whole[0] != handdigits.NOT_DIGIT)
+        halves = handdigits._split_unsure(glyph, whole)
+        got = "".join(str(d) for d, *_ in halves) if halves else None
+        assert got in (None, "10")
+        tried += 1
+        read += got == "10"
+    assert tried >= 20 and read >= 5
+
+
 def _pen(paths: list[list[tuple[float, float]]], thick: int, slant: float, size: int = 60) -> np.ndarray:
     """Pen paths (unit box, y down) drawn as a glyph, slanted by ``slant``."""
     import cv2
