@@ -70,6 +70,25 @@ def _tagged_rows(grid: PageTable, table: TaggedTable, body: range) -> dict[int, 
     return out
 
 
+def row_starts(grid: PageTable, tagged: list[TaggedTable]) -> list[float]:
+    """Where the tagged table's rows start on this page (the top of the highest text of each ``TR``'s own
+    cells), for the tagged table whose text lies in ``grid``; empty when none does. A merged cell counts
+    for its first row only: a vertically centred one starts below its row's other cells."""
+    table = _table_for(grid, tagged)
+    if table is None:
+        return []
+    tops: dict[int, float] = {}
+    merged: dict[int, float] = {}
+    for cell in table.placed:
+        if cell.header or cell.colspan > 1:
+            continue  # the header's rows; a heading across the table (its row is found as a heading)
+        assert cell.bbox is not None
+        own = tops if cell.rowspan == 1 else merged
+        own[cell.row] = min(own.get(cell.row, cell.bbox[1]), cell.bbox[1])
+    # a row holding only merged cells starts with them (top-aligned; a centred one would start it too low)
+    return sorted((merged | tops).values())
+
+
 def _free(grid: PageTable, r: int, c: int, owner: GridCell | None) -> bool:
     """Can slot (r, c) join a merge: it is the merge's own cell, or an empty cell of that one column."""
     cell = grid.cell_at(r, c)

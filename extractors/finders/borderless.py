@@ -46,6 +46,7 @@ so the assembly (header mapping, sections, page-break continuation) is shared wi
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import statistics
@@ -59,7 +60,7 @@ from extractors.headers import field_for, is_column_number_row, looks_like_heade
 from extractors.headings import GROUP_NUMBER, is_roman
 from extractors.model import GridCell, PageContent, PageTable
 from extractors.settings import ExtractSettings
-from extractors.tagged import apply_tags
+from extractors.tagged import apply_tags, row_starts
 
 log = logging.getLogger(__name__)
 
@@ -333,9 +334,15 @@ def _heading_start(line: _Line) -> bool:
 
 # ------------------------------------------------------------------------------------------- table
 def borderless_table(
-    chars: list[dict], page_no: int, settings: ExtractSettings, carry: Columns | None
+    chars: list[dict],
+    page_no: int,
+    settings: ExtractSettings,
+    carry: Columns | None,
+    row_starts: list[float] | None = None,
 ) -> tuple[PageTable | None, Columns | None]:
-    """The page's borderless task table (or None) and the layout to carry to the next page."""
+    """The page's borderless task table (or None) and the layout to carry to the next page. ``row_starts``:
+    where rows start when the file says so (a tagged PDF's table rows, :func:`extractors.tagged.row_starts`);
+    without them rows are found from the text (:func:`_row_tops`)."""
     lines = _lines(chars, settings)
     if not lines:
         return None, carry
@@ -363,7 +370,7 @@ def borderless_table(
     body = [ln for ln in body if not _number_row(ln)]  # the "(1) (2) (3)" row of a repeated header
     if not body and header is None:
         return None, carry
-    return _grid(page_no, header, body, layout, settings), layout
+    return _grid(page_no, header, body, layout, settings, row_starts), layout
 
 
 def _known(fields: list[str | None]) -> int:
@@ -620,7 +627,12 @@ def _floating(cols: list[list[_CLine]], starters: set[int], crossers: set[int], 
 
 
 def _grid(
-    page_no: int, header: _Header | None, body: list[_Line], layout: Columns, settings: ExtractSettings
+    page_no: int,
+    header: _Header | None,
+    body: list[_Line],
+    layout: Columns,
+    settings: ExtractSettings,
+    row_starts: list[float] | None = None,
 ) -> PageTable:
     edges = layout.edges
     n_cols = len(edges) - 1
@@ -643,7 +655,7 @@ def _grid(
             words = [w for ln in run for w in ln.words]
             cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
             segments.append((len(rows), list(run)))
-            for y in _row_tops(cols, pitch, layout.tt):
+            for y in _given_tops(run, row_starts) or _row_tops(cols, pitch, layout.tt):
                 rows.append(_Row(y))
             run.clear()
 
@@ -726,6 +738,16 @@ def _grid(
                 cells.append(GridCell(r0 + r, c, 1, 1, box, []))
     bbox = (edges[0], row_edges[0], edges[-1], row_edges[-1])
     return PageTable(page_no, bbox, list(edges), row_edges, cells, kind="borderless", header_rows=r0)
+
+
+def _given_tops(run: list[_Line], row_starts: list[float] | None) -> list[float]:
+    """The given row starts within a run of body lines (from its first line's top to its last line's
+    bottom), the run's first line always one; empty without them."""
+    if not row_starts or not run:
+        return []
+    top, bottom = run[0].top, max(ln.bottom for ln in run)
+    inside = sorted(y for y in row_starts if top + 1.0 < y < bottom)
+    return [top, *inside]
 
 
 def _leading(cols: list[list[_CLine]], height: float) -> float:
@@ -999,12 +1021,18 @@ class BorderlessFinder:
         if not page.chars:
             state.borderless = None
             return []
+        carry = copy.deepcopy(state.borderless)
         table, state.borderless = borderless_table(page.chars, page.number, state.settings, state.borderless)
         if table is None:
             return []
         if page.structure is not None:
             started = time.perf_counter()
             tagged = page.structure()
+            starts = row_starts(table, tagged) if tagged else []
+            if starts:  # the file says where its rows start: the grid is made again with them
+                again, layout = borderless_table(page.chars, page.number, state.settings, carry, starts)
+                if again is not None:
+                    table, state.borderless = again, layout
             if tagged:
                 changed = apply_tags(table, tagged, state)
                 log.debug("page %d: %d cells merged by the structure tags", page.number, changed)

@@ -21,7 +21,7 @@ from extractors.model import GridCell, PageContent, PageTable
 from extractors.sources import SourcePage
 from extractors.sources.pdfium import PdfiumSource
 from extractors.sources.tags import TaggedCell, TaggedTable, page_tables
-from extractors.tagged import apply_tags
+from extractors.tagged import apply_tags, row_starts
 from tests.conftest import ROOT
 
 BORDERLESS = ROOT / "tests" / "fixtures" / "layouts" / "borderless"
@@ -231,6 +231,23 @@ def test_a_span_is_taken_only_over_empty_slots_of_its_column():
     assert apply_tags(grid, [tagged], state) == 1
     assert grid.cell_at(1, 2) is grid.cell_at(0, 2) and grid.cell_at(0, 2).rowspan == 2
     assert len(grid.cells) == 8 and grid.cell_at(2, 2).lines == ["Y"]
+
+
+def test_rows_start_where_each_tagged_rows_own_text_starts():
+    """A row starts at the top of its own cells' highest text: a merged cell centred below its first row's
+    top does not move it, a heading across the table is no body row, and a row of merged cells only
+    starts with them."""
+    grid = _grid(1, [["1", "A", "X"], ["", "B", ""], ["", "C", ""], ["2", "D", "Y"]])
+    centred = _tag(5, 0, 2, 0, "1")
+    centred.bbox = (5.0, 111.0, 60.0, 123.0)  # centred over rows 0-1: it starts lower than "A"
+    heading = TaggedCell(4, 0, 1, 3, frozenset({99}), bbox=(5.0, 80.0, 290.0, 92.0), text="I. CẢI CÁCH")
+    merged_only = _tag(7, 2, 2, 2, "Z")
+    tagged = TaggedTable(
+        [heading, centred, _tag(5, 1, 1, 0, "A"), _tag(6, 1, 1, 1, "B"), merged_only, _tag(8, 1, 1, 3, "D")],
+        [4, 5, 6, 7, 8],
+    )
+    assert row_starts(grid, [tagged]) == [101.0, 121.0, 141.0, 161.0]
+    assert row_starts(grid, [TaggedTable([_tag(5, 0, 1, 0, "far")], [5])]) == []  # one cell: not this table
 
 
 def test_a_span_cut_by_the_page_bottom_goes_on_over_the_next_page_top():
