@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
 MAX_HEADER_LINES = 9
+CAPITAL_COLUMNS = 4  # columns starting a line in capitals level with each other start a row (:func:`_capital_rows`)
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
@@ -544,13 +545,34 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     for k, cl in enumerate(clusters[1:], 1):
         y = cl[0][0]
         starters = {c for _, c in cl}
-        top = _starts_row(cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered)
+        top = _starts_row(
+            cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered, tops[-1]
+        )
         top = top and y - tops[-1] > 0.75 * pitch  # the row above holds a line at least
         if top:
             tops.append(y)
         if top or tt in starters:
             numbered = tt in starters
-    return tops
+    return sorted(tops + _capital_rows(cols, tops, pitch, tt, tol))
+
+
+def _capital_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt: int | None, tol: float) -> list[float]:
+    """Row tops no block start shows: in rows printed without padding whose cells all end on the line
+    above, the next row's cells start on the next line of the grid. A line height where at least
+    :data:`CAPITAL_COLUMNS` columns start a line in capitals, at most one goes on in lower case and no
+    line runs across (between the grid's lines) starts a row; no row starts within another's first line."""
+    ys = sorted({ln.top for c, lines in enumerate(cols) if c != tt for ln in lines})
+    out: list[float] = []
+    for y in ys:
+        if any(abs(y - t) < 0.75 * pitch for t in [*tops, *out]):
+            continue
+        if any(_crosses(ln, y) for lines in cols for ln in lines):
+            continue
+        level = [ln for c, lines in enumerate(cols) if c != tt for ln in lines if abs(ln.top - y) <= tol]
+        capitals = sum(1 for ln in level if ln.text[:1].isupper())
+        if capitals >= CAPITAL_COLUMNS and sum(1 for ln in level if _starts_lower(ln.text)) <= 1:
+            out.append(y)
+    return out
 
 
 def _starts_row(
@@ -565,8 +587,10 @@ def _starts_row(
     tt_centred: bool,
     tt_dense: bool,
     numbered: bool,
+    last_top: float,
 ) -> bool:
-    """Does the k-th cluster of block starts start a row? (see :func:`_row_tops`)"""
+    """Does the k-th cluster of block starts start a row? (see :func:`_row_tops`; ``last_top``: where
+    the row above starts)"""
     cl = clusters[k]
     y = cl[0][0]
     starters = {c for _, c in cl}
@@ -584,7 +608,8 @@ def _starts_row(
         return len(starters) > len(crossers)
     if crossers:
         return False  # printed between its neighbours' lines: a vertically centred merged cell
-    carried = midway = False
+    carried = midway = spanning = False
+    fresh = 0  # columns level with it starting a line in capitals (a new cell, in rows without padding)
     for c, lines in enumerate(cols):
         if c in starters:
             continue
@@ -593,16 +618,28 @@ def _starts_row(
         here = next((ln for ln in lines if abs(ln.top - y) <= max(tol, 0.45 * (ln.bottom - ln.top))), None)
         if here is None:
             continue
+        if _runs_over(lines, last_top, tol):
+            spanning = True  # its text runs on over the row above's top: a merged cell, no evidence
+            continue
+        fresh += abs(here.top - y) <= tol and not _starts_lower(here.text)
         above = any(0 < here.top - ln.top <= pitch + tol for ln in lines)
         below = any(0 < ln.top - here.top <= pitch + tol for ln in lines)
         if above and (abs(here.top - y) <= max(tol, 0.2 * (here.bottom - here.top)) or below):
             midway = True
             carried = carried or _starts_lower(here.text)
+    if spanning and fresh < 2:
+        return False  # beside a merged cell, only new cells in two more columns show a row starts there
     return (
         not carried
         and not (midway and ((tt_centred and tt in starters) or starters <= centred))
         and not (midway and tt_dense and tt not in starters)
     )
+
+
+def _runs_over(lines: list[_CLine], y: float, tol: float) -> bool:
+    """Does a column's text run on over height ``y`` (a row's top): a line across it, or one level with
+    it carrying a sentence on in lower case?"""
+    return any(_crosses(ln, y) or (abs(ln.top - y) <= tol and _starts_lower(ln.text)) for ln in lines)
 
 
 def _floating(cols: list[list[_CLine]], starters: set[int], crossers: set[int], y: float, tol: float) -> set[int]:
