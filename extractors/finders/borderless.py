@@ -70,6 +70,7 @@ CAPITAL_COLUMNS = 4  # columns starting a line in capitals level with each other
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
+_PART_NUMBER = re.compile(r"^(\d{1,2}|[A-Z])[.:]?$")
 #: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: only
 #: the objective, the parent of the tasks beside it (printed once over its tasks, like a group title).
 #: Value columns are not (issue 15: "fill-down only where the layout shows a merge, never to fill an empty
@@ -229,7 +230,7 @@ def _ends_header(window: list[_Line], nxt: _Line) -> bool:
     """The line after a header window is body: a row number, the "(1) (2)" row, a section, or plain
     text under a bold header, or a gap wider than two lines."""
     first = nxt.words[0]["text"]
-    if _TT.match(first) or is_roman(first) or _PART.match(first):
+    if _TT.match(first) or is_roman(first) or _part(nxt):
         return True
     if is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(nxt)]):
         return True
@@ -330,7 +331,15 @@ def _heading_like(line: _Line) -> bool:
 
 def _heading_start(line: _Line) -> bool:
     first = line.words[0]["text"]
-    return is_roman(first) or bool(_PART.match(first)) or bool(GROUP_NUMBER.match(first))
+    return is_roman(first) or _part(line) or bool(GROUP_NUMBER.match(first))
+
+
+def _part(line: _Line) -> bool:
+    """Does the line start a part, "PHẦN I", "Mục 2." (not a header label such as "Mục tiêu")?"""
+    words = [w["text"] for w in line.words[:2]]
+    return (
+        len(words) == 2 and bool(_PART.match(words[0])) and (is_roman(words[1]) or bool(_PART_NUMBER.match(words[1])))
+    )
 
 
 # ------------------------------------------------------------------------------------------- table

@@ -1,0 +1,63 @@
+"""Row and heading rules of the borderless finder (extractors/finders/borderless.py) on hand-made lines;
+the finder as a whole is scored on the borderless layout set (tests/pipeline/test_borderless.py)."""
+
+from __future__ import annotations
+
+from extractors.finders.borderless import _capital_rows, _CLine, _Line, _part, _row_tops, _runs_over
+
+PITCH = 14.5  # the leading of 12 pt text
+
+
+def _line(text: str) -> _Line:
+    x = 60.0
+    words = []
+    for word in text.split():
+        words.append({"text": word, "x0": x, "x1": x + 6 * len(word), "top": 100.0, "bottom": 112.0})
+        x += 6 * len(word) + 3
+    return _Line(100.0, 112.0, words)
+
+
+def _column(*lines: tuple[float, str]) -> list[_CLine]:
+    return [_CLine(top, top + 12.0, text) for top, text in lines]
+
+
+def test_a_part_is_a_part_word_and_its_number_not_a_label_that_starts_with_one():
+    assert _part(_line("PHẦN I. CÔNG TÁC THÔNG TIN")) and _part(_line("Mục 2. Cải cách")) and _part(_line("Chương III"))
+    assert not _part(_line("Mục tiêu Hoạt động Đơn vị chủ trì")) and not _part(_line("Phần việc còn lại"))
+
+
+def test_rows_without_padding_start_where_four_columns_start_a_line_in_capitals():
+    """Two rows printed without padding, every cell of the first ending on its second line: no block
+    starts at the second row, but five columns start a line there in capitals."""
+    y1, y2, y3 = 100.0, 100.0 + PITCH, 100.0 + 2 * PITCH
+    cols = [
+        _column((y1, "Trình Lãnh đạo Sở"), (y2, "phê duyệt"), (y3, "Xây dựng kế hoạch")),
+        _column((y1, "Trung tâm Công"), (y2, "nghệ thông tin"), (y3, "Văn phòng Sở")),
+        _column((y1, "Văn phòng UBND"), (y2, "tỉnh"), (y3, "Sở Tư pháp; Sở")),
+        _column((y1, "Thông báo kết"), (y2, "luận kiểm tra"), (y3, "Báo cáo kết quả")),
+        _column((y1, "Định kỳ hằng"), (y2, "quý"), (y3, "Cả năm")),
+    ]
+    assert _row_tops(cols, PITCH) == [y1, y3]
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == [y3]
+    # one column going on in lower case is tolerated, two are a cell's text going on
+    cols[1][2] = _CLine(y3, y3 + 12.0, "và các đơn vị")
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == [y3]
+    cols[2][2] = _CLine(y3, y3 + 12.0, "các huyện, thị xã")
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == []
+
+
+def test_no_capital_row_where_a_line_runs_across_or_within_a_rows_first_line():
+    y1, y2 = 100.0, 100.0 + PITCH
+    cols = [_column((y1, "Kiểm tra"), (y2, "Ban hành")) for _ in range(4)]
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == [y2]
+    centred = _column((y1 + 0.5 * PITCH, "Quý II/2025"))  # a merged cell centred between the grid's lines
+    assert _capital_rows([*cols, centred], [y1], PITCH, None, 2.0) == []
+    assert _capital_rows(cols, [y1, y2 - 3.0], PITCH, None, 2.0) == []  # within that row's first line
+    assert _capital_rows(cols[:3], [y1], PITCH, None, 2.0) == []  # three columns are not enough
+
+
+def test_a_merged_cell_runs_over_the_row_top_it_goes_on_past():
+    task = _column((85.6, "Bảo đảm an toàn, an"), (100.3, "ninh thông tin mạng"), (115.0, "trong hoạt động"))
+    assert _runs_over(task, 100.3, 2.0)  # a line in lower case level with the row's top
+    assert _runs_over(task, 108.0, 2.0)  # a line across it
+    assert not _runs_over(task, 85.6, 2.0)  # its own first line, in capitals
