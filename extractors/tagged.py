@@ -13,7 +13,8 @@ of the borderless grid covering those k tagged rows, as a drawn merge spans its 
   ``open_below``, and on the next page the empty cells of that column in the rows the span still
   covers become one cell marked ``open_above`` (the assembler joins it to the cell above the break).
 
-Nothing is shrunk: a merge the geometry found and the tags do not record is kept (the tags only add).
+A merge the geometry made over more rows than its tagged cell covers is cut back to the tagged rows
+(where every row it spans is a tagged one): a number centred beside rows run together is no merge.
 """
 
 from __future__ import annotations
@@ -111,6 +112,26 @@ def _merge(grid: PageTable, c: int, lo: int, hi: int, owner: GridCell | None) ->
     return keep
 
 
+def _shrink(grid: PageTable, owner: GridCell, covered: list[int], rows: dict[int, int]) -> bool:
+    """A merge the geometry made over more rows than its tagged cell covers (a centred number beside
+    rows that run together; a centred cell reaching up into the rest of a row cut by the page break)
+    cut back to those rows (``covered``: the grid rows of its tagged rows), the slots it leaves empty
+    cells; only where every slot it spans belongs to a tagged row."""
+    span = range(owner.row, owner.row + owner.rowspan)
+    lo, hi = max(owner.row, covered[0]), min(span[-1], covered[-1])
+    if not all(k in rows for k in span) or (lo, hi) == (span[0], span[-1]) or lo > hi:
+        return False
+    x0, x1 = owner.bbox[0], owner.bbox[2]
+    for k in span:
+        if not lo <= k <= hi:
+            grid.cells.append(GridCell(k, owner.col, 1, 1, (x0, grid.row_edges[k], x1, grid.row_edges[k + 1]), []))
+            grid.cover(grid.cells[-1])
+    owner.row, owner.rowspan = lo, hi - lo + 1
+    owner.bbox = (x0, grid.row_edges[lo], x1, grid.row_edges[hi + 1])
+    grid.cover(owner)
+    return True
+
+
 def apply_tags(grid: PageTable, tagged: list[TaggedTable], state: ReadState) -> int:
     """Extends the borderless ``grid``'s cells over the rows their tagged ``RowSpan`` covers (in place);
     returns how many cells it changed. Spans cut by the page bottom are kept for the next page."""
@@ -142,7 +163,7 @@ def apply_tags(grid: PageTable, tagged: list[TaggedTable], state: ReadState) -> 
                 cell.open_below = True
                 carried.append(_OpenSpan(span.x, span.last_row, grid.page))
     for tag in table.placed:
-        if tag.rowspan < 2 or tag.colspan > 1 or tag.header:
+        if tag.colspan > 1 or tag.header:
             continue
         assert tag.bbox is not None
         x = (tag.bbox[0] + tag.bbox[2]) / 2
@@ -155,6 +176,10 @@ def apply_tags(grid: PageTable, tagged: list[TaggedTable], state: ReadState) -> 
         end = tag.row + tag.rowspan - 1
         covered = [k for k in body if tag.row <= rows.get(k, -1) <= end]
         if not covered:
+            continue
+        if owner.rowspan > 1 and _shrink(grid, owner, covered, rows):
+            changed += 1
+        if tag.rowspan < 2:
             continue
         lo, hi = min(covered[0], owner.row), max(covered[-1], owner.row + owner.rowspan - 1)
         if (lo, hi) == (owner.row, owner.row + owner.rowspan - 1) and end <= last_tagged:

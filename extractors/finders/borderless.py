@@ -788,12 +788,16 @@ def _grid(
 
 def _given_tops(run: list[_Line], row_starts: list[float] | None) -> list[float]:
     """The given row starts within a run of body lines (from its first line's top to its last line's
-    bottom), the run's first line always one; empty without them."""
+    bottom), the run's first line always one, none within half a line of the one before; empty without them."""
     if not row_starts or not run:
         return []
     top, bottom = run[0].top, max(ln.bottom for ln in run)
-    inside = sorted(y for y in row_starts if top + 1.0 < y < bottom)
-    return [top, *inside]
+    close = 0.5 * statistics.median(ln.bottom - ln.top for ln in run)
+    tops = [top]
+    for y in sorted(y for y in row_starts if top < y < bottom):
+        if y - tops[-1] >= close:  # rows start a line apart: the rest of a merged cell beside a row's start is none
+            tops.append(y)
+    return tops
 
 
 def _leading(cols: list[list[_CLine]], height: float) -> float:

@@ -250,6 +250,18 @@ def test_rows_start_where_each_tagged_rows_own_text_starts():
     assert row_starts(grid, [TaggedTable([_tag(5, 0, 1, 0, "far")], [5])]) == []  # one cell: not this table
 
 
+def test_a_merge_the_tags_do_not_record_is_cut_back_to_its_tagged_rows():
+    """A number centred beside three rows run together looks merged over them; its tag spans one row."""
+    grid = _grid(1, [["", "A"], ["19", "B"], ["", "C"]])
+    number = GridCell(0, 0, 3, 1, (0.0, 100.0, 100.0, 160.0), ["19"])
+    grid.cells[:] = [number, *(c for c in grid.cells if c.col == 1)]
+    grid.__post_init__()
+    tagged = TaggedTable([_tag(5 + r, 1, 1, r, "ABC"[r]) for r in range(3)] + [_tag(6, 0, 1, 1, "19")], [5, 6, 7])
+    assert apply_tags(grid, [tagged], ReadState("-", ExtractSettings())) == 1
+    assert grid.cell_at(1, 0) is number and (number.row, number.rowspan) == (1, 1)
+    assert grid.cell_at(0, 0).empty and grid.cell_at(2, 0).empty and len(grid.cells) == 6
+
+
 def test_a_span_cut_by_the_page_bottom_goes_on_over_the_next_page_top():
     state = ReadState("-", ExtractSettings())
     one = _grid(1, [["1", "A", "X"], ["2", "B", ""]])

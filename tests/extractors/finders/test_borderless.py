@@ -3,7 +3,7 @@ the finder as a whole is scored on the borderless layout set (tests/pipeline/tes
 
 from __future__ import annotations
 
-from extractors.finders.borderless import _capital_rows, _CLine, _Line, _part, _row_tops, _runs_over
+from extractors.finders.borderless import _capital_rows, _CLine, _given_tops, _Line, _part, _row_tops, _runs_over
 
 PITCH = 14.5  # the leading of 12 pt text
 
@@ -61,3 +61,11 @@ def test_a_merged_cell_runs_over_the_row_top_it_goes_on_past():
     assert _runs_over(task, 100.3, 2.0)  # a line in lower case level with the row's top
     assert _runs_over(task, 108.0, 2.0)  # a line across it
     assert not _runs_over(task, 85.6, 2.0)  # its own first line, in capitals
+
+
+def test_given_row_starts_inside_the_run_a_line_apart():
+    """A tagged table's row starts: the run's first line starts a row, a start half a line below another
+    (the rest of a merged cell beside the next row's first line) does not, nor one outside the run."""
+    run = [_Line(100.0 + 14.5 * i, 112.0 + 14.5 * i, [{"text": "x"}]) for i in range(6)]
+    assert _given_tops(run, [60.0, 100.0, 102.0, 129.0, 131.0, 172.5, 400.0]) == [100.0, 129.0, 172.5]
+    assert _given_tops(run, None) == [] and _given_tops([], [100.0]) == []
