@@ -1,6 +1,6 @@
 """The borderless anchor: camelot's stream flavour vs our borderless finder on the borderless layout set.
 
-    python -m benchmarks.borderless            # tests/fixtures/layouts/borderless (28 PDFs, ~3 minutes)
+    python -m benchmarks.borderless            # tests/fixtures/layouts/borderless (60 PDFs, ~6 minutes)
     make bench-borderless                      # the same; writes benchmarks/results/borderless.json
 
 camelot stream (``camelot.read_pdf(path, flavor="stream", pages=<table pages>)``) gives one table per
