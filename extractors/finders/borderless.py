@@ -67,6 +67,7 @@ log = logging.getLogger(__name__)
 CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one line
 MAX_HEADER_LINES = 9
 CAPITAL_COLUMNS = 4  # columns starting a line in capitals level with each other start a row (:func:`_capital_rows`)
+WRAPPED_COLUMNS = 3  # ... or this many, each after a line that ended rather than wrapped (:func:`_ended`)
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
@@ -463,6 +464,9 @@ class _CLine:
     top: float
     bottom: float
     text: str
+    x0: float = 0.0
+    x1: float = 0.0
+    first: float = 0.0  # the width of its first word (:func:`_ended`)
 
 
 @dataclass
@@ -479,7 +483,19 @@ def _col_lines(words: list[dict], edges: list[float], n_cols: int, tolerance: fl
     out = []
     for ws in per:
         lines = _group_lines(ws, tolerance) if ws else []  # "ý" sits lower than "lấy": the page's tolerance
-        out.append([_CLine(ln.top, ln.bottom, ln.text) for ln in lines])
+        out.append(
+            [
+                _CLine(
+                    ln.top,
+                    ln.bottom,
+                    ln.text,
+                    ln.words[0]["x0"],
+                    ln.words[-1]["x1"],
+                    ln.words[0]["x1"] - ln.words[0]["x0"],
+                )
+                for ln in lines
+            ]
+        )
     return out
 
 
@@ -565,21 +581,47 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     return sorted(tops + _capital_rows(cols, tops, pitch, tt, tol))
 
 
+def _ended(lines: list[_CLine], line: _CLine, pitch: float, tol: float) -> bool | None:
+    """Did the line above ``line`` in its column end its cell (or paragraph) rather than wrap? True when
+    ``line``'s first word would have fitted after it within the column's widest line (a wrapped line
+    breaks only where the next word does not fit), False when it would not, None with no line just above
+    or nothing to measure (lines without their positions)."""
+    above = [ln for ln in lines if 0 < line.top - ln.top <= pitch + tol]
+    if not above or not line.first:
+        return None
+    prev = above[-1]
+    left = min(ln.x0 for ln in lines)
+    width = max(ln.x1 for ln in lines) - left
+    space = 0.3 * (line.bottom - line.top)
+    return prev.x1 - left + space + line.first <= width + 0.5
+
+
 def _capital_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt: int | None, tol: float) -> list[float]:
     """Row tops no block start shows: in rows printed without padding whose cells all end on the line
     above, the next row's cells start on the next line of the grid. A line height where at least
     :data:`CAPITAL_COLUMNS` columns start a line in capitals, at most one goes on in lower case and no
-    line runs across (between the grid's lines) starts a row; no row starts within another's first line."""
+    line runs across (between the grid's lines) starts a row; so does one where every column printing a
+    line there — :data:`WRAPPED_COLUMNS` or more — starts it in capitals after a line that ended rather
+    than wrapped (:func:`_ended`), any line across it a merged cell floating between the grid's lines.
+    No row starts within another's first line."""
     ys = sorted({ln.top for c, lines in enumerate(cols) if c != tt for ln in lines})
     out: list[float] = []
     for y in ys:
         if any(abs(y - t) < 0.75 * pitch for t in [*tops, *out]):
             continue
-        if any(_crosses(ln, y) for lines in cols for ln in lines):
+        level = [(c, ln) for c, lines in enumerate(cols) if c != tt for ln in lines if abs(ln.top - y) <= tol]
+        crossing = {c for c, lines in enumerate(cols) for ln in lines if _crosses(ln, y)}
+        if not crossing:
+            capitals = sum(1 for _, ln in level if ln.text[:1].isupper())
+            if capitals >= CAPITAL_COLUMNS and sum(1 for _, ln in level if _starts_lower(ln.text)) <= 1:
+                out.append(y)
+                continue
+        if crossing - _floating(cols, set(), crossing, y, tol):
             continue
-        level = [ln for c, lines in enumerate(cols) if c != tt for ln in lines if abs(ln.top - y) <= tol]
-        capitals = sum(1 for ln in level if ln.text[:1].isupper())
-        if capitals >= CAPITAL_COLUMNS and sum(1 for ln in level if _starts_lower(ln.text)) <= 1:
+        # a centred merged cell floats between the grid's lines: the cells level with the line decide
+        ended = [_ended(cols[c], ln, pitch, tol) for c, ln in level]
+        fresh = sum(1 for (_, ln), e in zip(level, ended, strict=True) if e and ln.text[:1].isupper())
+        if fresh >= WRAPPED_COLUMNS and fresh == len(level):
             out.append(y)
     return out
 

@@ -3,7 +3,16 @@ the finder as a whole is scored on the borderless layout set (tests/pipeline/tes
 
 from __future__ import annotations
 
-from extractors.finders.borderless import _capital_rows, _CLine, _given_tops, _Line, _part, _row_tops, _runs_over
+from extractors.finders.borderless import (
+    _capital_rows,
+    _CLine,
+    _ended,
+    _given_tops,
+    _Line,
+    _part,
+    _row_tops,
+    _runs_over,
+)
 
 PITCH = 14.5  # the leading of 12 pt text
 
@@ -69,3 +78,39 @@ def test_given_row_starts_inside_the_run_a_line_apart():
     run = [_Line(100.0 + 14.5 * i, 112.0 + 14.5 * i, [{"text": "x"}]) for i in range(6)]
     assert _given_tops(run, [60.0, 100.0, 102.0, 129.0, 131.0, 172.5, 400.0]) == [100.0, 129.0, 172.5]
     assert _given_tops(run, None) == [] and _given_tops([], [100.0]) == []
+
+
+def _placed(top: float, text: str, x0: float, width: float) -> _CLine:
+    """A line at ``x0`` of ``width`` points whose words are 6 pt a letter."""
+    return _CLine(top, top + 12.0, text, x0, x0 + width, 6.0 * len(text.split()[0]))
+
+
+def test_a_line_ended_when_the_next_lines_first_word_would_have_fitted_after_it():
+    y1, y2, y3 = 100.0, 100.0 + PITCH, 100.0 + 2 * PITCH
+    column = [
+        _placed(y1, "Kiểm tra, xử lý văn bản quy phạm", 200.0, 190.0),  # the column's widest line
+        _placed(y2, "luật theo thẩm quyền", 200.0, 110.0),
+        _placed(y3, "Tham mưu xây dựng", 200.0, 100.0),
+    ]
+    assert _ended(column, column[2], PITCH, 2.0) is True  # "Tham" fitted after "quyền": the cell ended
+    assert _ended(column, column[1], PITCH, 2.0) is False  # "luật" did not fit after the widest line
+    assert _ended(column, column[0], PITCH, 2.0) is None  # nothing above
+    assert _ended([_CLine(y1, y1 + 12, "a"), _CLine(y2, y2 + 12, "b")], _CLine(y2, y2 + 12, "b"), PITCH, 2.0) is None
+
+
+def test_three_columns_each_starting_after_an_ended_line_start_a_row_beside_a_floating_merge():
+    """Rows without padding, the deadline centred over both: three columns start in capitals after lines
+    that ended, the deadline's line floats between the grid's lines."""
+    y1, y2, y3 = 100.0, 100.0 + PITCH, 100.0 + 2 * PITCH
+    cols = [
+        [_placed(y1, "Kiểm tra, xử lý văn bản quy phạm", 60, 190), _placed(y2, "luật theo", 60, 50)],
+        [_placed(y1, "Trung tâm Công nghệ", 260, 120), _placed(y2, "tin", 260, 15)],
+        [_placed(y1, "Trung tâm Phục vụ hành", 390, 130), _placed(y2, "công tỉnh", 390, 50)],
+        [_CLine(y2 + 0.5 * PITCH, y2 + 0.5 * PITCH + 12, "Thường xuyên", 530, 600, 40)],
+    ]
+    cols[0].append(_placed(y3, "Tham mưu xây dựng", 60, 100))
+    cols[1].append(_placed(y3, "Phòng Quản lý", 260, 80))
+    cols[2].append(_placed(y3, "Văn phòng Sở", 390, 70))
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == [y3]
+    cols[1][1] = _placed(y2, "nghệ thông tin và các đơn vị", 260, 125)  # wrapped: "Phòng" would not fit
+    assert _capital_rows(cols, [y1], PITCH, None, 2.0) == []
