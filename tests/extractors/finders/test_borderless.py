@@ -99,7 +99,7 @@ def test_a_line_ended_when_the_next_lines_first_word_would_have_fitted_after_it(
     assert _ended([_CLine(y1, y1 + 12, "a"), _CLine(y2, y2 + 12, "b")], _CLine(y2, y2 + 12, "b"), PITCH, 2.0) is None
 
 
-def test_three_columns_each_starting_after_an_ended_line_start_a_row_beside_a_floating_merge():
+def test_columns_each_starting_after_an_ended_line_start_a_row_beside_a_floating_merge():
     """Rows without padding, the deadline centred over both: three columns start in capitals after lines
     that ended, the deadline's line floats between the grid's lines."""
     y1, y2, y3 = 100.0, 100.0 + PITCH, 100.0 + 2 * PITCH
