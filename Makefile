@@ -1,4 +1,4 @@
-.PHONY: run test lint bench bench-quick bench-scaling bench-borderless fixtures-layouts fixtures-borderless
+.PHONY: run test lint bench bench-quick bench-scaling bench-borderless bench-borderless-unseen fixtures-layouts fixtures-borderless
 run:
 	bash scripts/run.sh
 test:
@@ -23,3 +23,6 @@ fixtures-layouts:
 # Regenerate the borderless layout set (tests/fixtures/layouts/borderless: 28 PDFs, top-aligned and centred merges).
 fixtures-borderless:
 	.venv/bin/python -m tests.fixtures.layouts.borderless.make
+# The borderless finder on fresh generator seeds it was never tuned on (LibreOffice and Chromium, a few minutes).
+bench-borderless-unseen:
+	.venv/bin/python -m benchmarks.borderless_unseen

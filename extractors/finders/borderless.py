@@ -71,6 +71,7 @@ WRAPPED_COLUMNS = 2  # ... or this many, each after a line that ended rather tha
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
+_NUMBER = re.compile(r"^[\d.,]+$")  # an amount, a count
 _PART_NUMBER = re.compile(r"^(\d{1,2}|[A-Z])[.:]?$")
 #: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: only
 #: the objective, the parent of the tasks beside it (printed once over its tasks, like a group title).
@@ -287,12 +288,20 @@ def _body_words(body: list[_Line]) -> list[dict]:
 
 
 def _edges(columns: list[tuple[float, float, str]], body: list[_Line]) -> list[float]:
-    """Column boundaries through the white space of the body text, between the labels' centres."""
+    """Column boundaries through the white space of the body text, between the labels' centres; where
+    that puts numbers printed under the next label (a narrow column's, at its left under a centred
+    label, leave a wider river right of them) into the column before, in the gap between the two labels
+    instead (a label lies inside its column), when no body word crosses it there."""
     words = _body_words(body)
-    centres = [(x0 + x1) / 2 for x0, x1, _ in columns]
     edges = [min([columns[0][0]] + [w["x0"] for w in words]) - 1]
-    for a, b in zip(centres, centres[1:], strict=False):
-        edges.append(_river(words, a, b))
+    for (a0, a1, _), (b0, b1, _) in zip(columns, columns[1:], strict=False):
+        edge = _river(words, (a0 + a1) / 2, (b0 + b1) / 2)
+        if a1 < b0 < edge and any(b0 - 2 <= w["x0"] and w["x1"] <= edge and _NUMBER.match(w["text"]) for w in words):
+            # numbers under the next label, left of the edge: that column's, printed at its left
+            between = _river(words, a1, b0)
+            if not any(w["x0"] < between < w["x1"] for w in words):
+                edge = between
+        edges.append(edge)
     edges.append(max([columns[-1][1]] + [w["x1"] for w in words]) + 1)
     return edges
 
@@ -811,7 +820,9 @@ def _grid(
         else:
             run.append(ln)
     flush()
-    if not rows:
+    if not rows:  # the header alone (at a page's foot, the table starting on the next page)
+        if header is not None:
+            row_edges.append(header.bottom)
         return PageTable(
             page_no,
             (edges[0], row_edges[0] if row_edges else 0, edges[-1], row_edges[-1] if row_edges else 0),

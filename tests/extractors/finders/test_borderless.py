@@ -143,3 +143,67 @@ def test_in_a_tight_centred_table_the_every_row_column_starts_the_rows():
     # the line above wrapped ("Xây" would not have fitted after it): the same cell goes on
     activity[3] = _placed(ys[3], "Sở phê duyệt các nội dung", 160, 88)
     assert not _every_row_start([task, activity], tops, here, PITCH, None, 2.0)
+
+
+def _borderless_pdf(path, pages: list[list[tuple[float, float, str, bool]]]) -> None:
+    """A PDF of text only: per page, (x, y from the top, text, bold) in Liberation Serif 11 pt."""
+    from pathlib import Path
+
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    fonts = Path("/usr/share/fonts/truetype/liberation2")
+    pdfmetrics.registerFont(TTFont("LS", str(fonts / "LiberationSerif-Regular.ttf")))
+    pdfmetrics.registerFont(TTFont("LS-Bold", str(fonts / "LiberationSerif-Bold.ttf")))
+    size = landscape(A4)
+    pdf = canvas.Canvas(str(path), pagesize=size)
+    for items in pages:
+        for x, y, text, bold in items:
+            pdf.setFont("LS-Bold" if bold else "LS", 11)
+            pdf.drawString(x, size[1] - y, text)
+        pdf.showPage()
+    pdf.save()
+
+
+COLUMNS = [(60, "STT"), (110, "Nội dung nhiệm vụ"), (400, "Đơn vị chủ trì"), (560, "Thời gian hoàn thành")]
+ROWS = [
+    ("1", "Rà soát thủ tục hành chính", "Văn phòng Sở", "Quý I/2025"),
+    ("2", "Cập nhật cơ sở dữ liệu", "Phòng Pháp chế", "Quý II/2025"),
+    ("3", "Kiểm tra việc thực hiện", "Thanh tra Sở", "Năm 2025"),
+]
+
+
+def test_a_header_alone_at_a_page_foot_heads_the_rows_on_the_next_page(tmp_path):
+    """The appendix's header printed at the bottom of a page, its rows on the next: the header-only
+    table still holds its header row, so the next page's rows are the task table's (not another table)."""
+    from extractors import ExtractSettings, extract
+
+    first = [(60, 80, "Kế hoạch cải cách hành chính năm 2025 của Sở.", False)]
+    first += [(x, 540, label, True) for x, label in COLUMNS]
+    second = [
+        (x, 80 + 30 * r, text, False) for r, row in enumerate(ROWS) for (x, _), text in zip(COLUMNS, row, strict=True)
+    ]
+    path = tmp_path / "plan.pdf"
+    _borderless_pdf(path, [first, second])
+    ex = extract(path, ExtractSettings(cross_check=False))
+    got = [(r.cells["tt"].lines, r.cells["lead"].lines, r.cells["deadline"].lines) for r in ex.rows]
+    assert got == [([tt], [lead], [deadline]) for tt, _, lead, deadline in ROWS]
+    assert [p for r in ex.rows for p in r.pages] == [2, 2, 2]
+
+
+def test_numbers_under_a_centred_label_belong_to_its_column():
+    """A narrow budget column's numbers printed at its left, under a wider centred label: the boundary
+    goes in the gap between the labels, not in the wider river right of the numbers."""
+    from extractors.finders.borderless import _edges
+
+    def word(x0: float, x1: float, text: str) -> dict:
+        return {"x0": x0, "x1": x1, "top": 100.0, "bottom": 112.0, "text": text}
+
+    columns = [(463.0, 493.0, "Phối hợp"), (515.0, 574.0, "Kinh phí (triệu đồng)"), (594.0, 658.0, "Thời gian")]
+    body = [_Line(100.0, 112.0, [word(450, 500, "Trung tâm"), word(514, 529, "50"), word(583, 620, "Cả năm")])]
+    edges = _edges(columns, body)
+    assert 500 < edges[1] < 514
+    body = [_Line(100.0, 112.0, [word(450, 500, "Trung tâm"), word(514, 529, "Sở"), word(583, 620, "Cả năm")])]
+    assert _edges(columns, body)[1] > 529  # words, not numbers: the widest river between the labels' centres
