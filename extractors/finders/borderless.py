@@ -605,52 +605,6 @@ def _ended(lines: list[_CLine], line: _CLine, pitch: float, tol: float) -> bool 
     return prev.x1 - left + space + line.first <= width + 0.5
 
 
-def _every_row_start(
-    cols: list[list[_CLine]],
-    tops: list[float],
-    level: list[tuple[int, _CLine]],
-    pitch: float,
-    tt: int | None,
-    tol: float,
-) -> bool:
-    """A row start in tight tables whose cells are all centred merges but one column's (the activities
-    under a task): one column starting a line at every row top so far (two or more) starts one there in
-    capitals after a line that ended, and every other column's text there belongs to a block begun
-    between row tops (a centred merged cell), none to one begun at a row top."""
-    if not level:
-        return False
-    starts = [t for t in tops if t < level[0][1].top]
-    if len(starts) < 2:
-        return False
-    every = [
-        (c, ln)
-        for c, ln in level
-        if ln.text[:1].isupper()
-        and _ended(cols[c], ln, pitch, tol)
-        and all(any(abs(o.top - t) <= tol for o in cols[c]) for t in starts)
-    ]
-    if len(every) != 1:
-        return False
-    c, line = every[0]
-    for k, other in enumerate(cols):
-        if k in (c, tt):
-            continue
-        here = [ln for ln in other if ln.top - pitch - tol <= line.top <= ln.bottom + tol]
-        for ln in here:
-            begun = _block_start(other, ln, pitch, tol)
-            if any(abs(begun - t) <= tol for t in starts):
-                return False  # a cell begun at a row top goes on beside it: the same row
-    return True
-
-
-def _block_start(lines: list[_CLine], line: _CLine, pitch: float, tol: float) -> float:
-    """The top of the first line of the block of ``lines`` holding ``line`` (lines a leading apart)."""
-    i = lines.index(line)
-    while i > 0 and lines[i].top - lines[i - 1].top <= pitch + tol:
-        i -= 1
-    return lines[i].top
-
-
 def _capital_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt: int | None, tol: float) -> list[float]:
     """Row tops no block start shows: in rows printed without padding whose cells all end on the line
     above, the next row's cells start on the next line of the grid. A line height where at least
@@ -671,9 +625,6 @@ def _capital_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt:
             if capitals >= CAPITAL_COLUMNS and sum(1 for _, ln in level if _starts_lower(ln.text)) <= 1:
                 out.append(y)
                 continue
-        if _every_row_start(cols, [*tops, *out], level, pitch, tt, tol):
-            out.append(y)
-            continue
         if crossing - _floating(cols, set(), crossing, y, tol):
             continue
         # a centred merged cell floats between the grid's lines: the cells level with the line decide

@@ -7,7 +7,6 @@ from extractors.finders.borderless import (
     _capital_rows,
     _CLine,
     _ended,
-    _every_row_start,
     _given_tops,
     _Line,
     _part,
@@ -115,34 +114,6 @@ def test_columns_each_starting_after_an_ended_line_start_a_row_beside_a_floating
     assert _capital_rows(cols, [y1], PITCH, None, 2.0) == [y3]
     cols[1][1] = _placed(y2, "nghệ thông tin và các đơn vị", 260, 125)  # wrapped: "Phòng" would not fit
     assert _capital_rows(cols, [y1], PITCH, None, 2.0) == []
-
-
-def test_in_a_tight_centred_table_the_every_row_column_starts_the_rows():
-    """Activities under one task, rows without padding, every other cell a merge centred over them: the
-    activity column, which started a line at every row top so far, starts one in capitals after a line
-    that ended; the centred task's line beside it belongs to a block begun between row tops."""
-    ys = [100.0 + PITCH * i for i in range(6)]
-    activity = [
-        _placed(ys[0], "Kiểm tra, đôn đốc", 160, 90),
-        _placed(ys[1], "việc thực hiện", 160, 70),
-        _placed(ys[2], "Trình Lãnh đạo", 160, 80),
-        _placed(ys[3], "Sở phê duyệt", 160, 40),
-        _placed(ys[4], "Xây dựng kế hoạch", 160, 88),
-    ]
-    # the task centred over the rows: its block begun half a line below the second line, between row tops
-    words = ["Khắc phục tồn", "tại, hạn chế", "được chỉ ra", "qua kết quả"]
-    task = [_placed(ys[1] + 0.5 * PITCH + i * PITCH, t, 60, 80) for i, t in enumerate(words)]
-    tops = [ys[0], ys[2]]
-    here = [(1, activity[4])]
-    assert _every_row_start([task, activity], tops, here, PITCH, None, 2.0)
-    # the task begun at a row top instead: its cell goes on beside the line, which is then the same row
-    task_at_top = [_placed(ys[2] + i * PITCH, t, 60, 80) for i, t in enumerate(words[:3])]
-    assert not _every_row_start([task_at_top, activity], tops, here, PITCH, None, 2.0)
-    # only one row top so far: no column has shown it starts every row
-    assert not _every_row_start([task, activity], [ys[0]], here, PITCH, None, 2.0)
-    # the line above wrapped ("Xây" would not have fitted after it): the same cell goes on
-    activity[3] = _placed(ys[3], "Sở phê duyệt các nội dung", 160, 88)
-    assert not _every_row_start([task, activity], tops, here, PITCH, None, 2.0)
 
 
 def _borderless_pdf(path, pages: list[list[tuple[float, float, str, bool]]]) -> None:
