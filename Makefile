@@ -20,7 +20,7 @@ bench-borderless:
 # Regenerate the committed layout test set (tests/fixtures/layouts/set; LibreOffice and Chromium, about 2 minutes).
 fixtures-layouts:
 	.venv/bin/python -m tests.fixtures.layouts.generate --out tests/fixtures/layouts/set --count 34 --seed 1
-# Regenerate the borderless layout set (tests/fixtures/layouts/borderless: 28 PDFs, top-aligned and centred merges).
+# Regenerate the borderless layout set (tests/fixtures/layouts/borderless: 60 PDFs, top-aligned and centred merges).
 fixtures-borderless:
 	.venv/bin/python -m tests.fixtures.layouts.borderless.make
 # The borderless finder on fresh generator seeds it was never tuned on (LibreOffice and Chromium, a few minutes).

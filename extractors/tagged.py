@@ -55,13 +55,18 @@ def _table_for(grid: PageTable, tagged: list[TaggedTable]) -> TaggedTable | None
     return tagged[best[1]] if best[0] >= 2 else None
 
 
-def _tagged_rows(grid: PageTable, table: TaggedTable, body: range) -> dict[int, int]:
-    """Grid row -> the tagged row it belongs to (the last tagged row whose text starts at or above it)."""
+def _tops(cells: list[TaggedCell]) -> dict[int, float]:
+    """Tagged row -> the top of the highest text of its cells (those printed on this page)."""
     tops: dict[int, float] = {}
-    for cell in table.placed:
+    for cell in cells:
         assert cell.bbox is not None
         tops[cell.row] = min(tops.get(cell.row, cell.bbox[1]), cell.bbox[1])
-    order = sorted(tops.items())
+    return tops
+
+
+def _tagged_rows(grid: PageTable, table: TaggedTable, body: range) -> dict[int, int]:
+    """Grid row -> the tagged row it belongs to (the last tagged row whose text starts at or above it)."""
+    order = sorted(_tops(table.placed).items())
     out: dict[int, int] = {}
     for r in body:
         y = grid.row_edges[r]
@@ -78,16 +83,11 @@ def row_starts(grid: PageTable, tagged: list[TaggedTable]) -> list[float]:
     table = _table_for(grid, tagged)
     if table is None:
         return []
-    tops: dict[int, float] = {}
-    merged: dict[int, float] = {}
-    for cell in table.placed:
-        if cell.header or cell.colspan > 1:
-            continue  # the header's rows; a heading across the table (its row is found as a heading)
-        assert cell.bbox is not None
-        own = tops if cell.rowspan == 1 else merged
-        own[cell.row] = min(own.get(cell.row, cell.bbox[1]), cell.bbox[1])
+    # not the header's rows, nor a heading across the table (the finder finds those)
+    body = [c for c in table.placed if not c.header and c.colspan == 1]
     # a row holding only merged cells starts with them (top-aligned; a centred one would start it too low)
-    return sorted((merged | tops).values())
+    merged = _tops([c for c in body if c.rowspan > 1])
+    return sorted((merged | _tops([c for c in body if c.rowspan == 1])).values())
 
 
 def _free(grid: PageTable, r: int, c: int, owner: GridCell | None) -> bool:

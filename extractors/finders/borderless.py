@@ -1124,7 +1124,8 @@ class BorderlessFinder:
         if not page.chars:
             state.borderless = None
             return []
-        carry = copy.deepcopy(state.borderless)
+        # a tagged page may be read again with the rows its tags give: from the layout carried in, untouched
+        carry = copy.deepcopy(state.borderless) if page.structure is not None else None
         table, state.borderless = borderless_table(page.chars, page.number, state.settings, state.borderless)
         if table is None:
             return []
