@@ -22,7 +22,11 @@
   starts less than a line below the last row's top, is a centred cell, not a row; a line crossing a
   block's start that is level with no other column's line, where two columns or more print a line
   level with that start (none in lower case), is a centred merged cell floating over rows that run
-  together without padding, not a sign that the block is centred;
+  together without padding, not a sign that the block is centred; in rows printed without padding, a
+  line height where columns start lines in capitals level with each other (:func:`_capital_rows`), or
+  where a column that starts a line at every row top alone starts one in capitals after a line of its
+  own that ended without punctuation (:func:`_lone_rows`: the activities under a merged task), starts
+  a row;
 - merged cells: a block running on into the next row's band (in lower case), or a block that
   does not start at its row's top (vertically centred; it runs on over a row top whatever the
   case of its next line), is one cell spanning the rows it covers (a centred one: the empty
@@ -32,8 +36,10 @@
   objective columns, as well); the row number of a merged task spans the task's rows (printed at
   its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
-  column (:data:`MERGE_FIELDS`; an empty value cell is never filled by default, even though a
-  one-line merged cell printed at its top then leaves no trace without ruling lines);
+  column (:data:`MERGE_FIELDS`), or in the task column on a row with an activity of its own and no
+  number (an activity of the task above, :func:`_activity_row`); an empty value cell is never filled
+  by default, even though a one-line merged cell printed at its top then leaves no trace without
+  ruling lines;
 - a page that continues the table: its first row starts at the first line in the table's columns
   (a cell's line printed above a centred row number included; a page holding only the end of a cell,
   its lines in one column going on in lower case, is that cell's rest); a header found there must name
@@ -68,6 +74,7 @@ CHUNK_GAP = 10.0  # points of white space that separate two columns' text on one
 MAX_HEADER_LINES = 9
 CAPITAL_COLUMNS = 4  # columns starting a line in capitals level with each other start a row (:func:`_capital_rows`)
 WRAPPED_COLUMNS = 2  # ... or this many, each after a line that ended rather than wrapped (:func:`_ended`)
+LONE_ROWS = 3  # rows a column must start (each) before it alone may start one (:func:`_lone_rows`)
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
@@ -587,7 +594,8 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
             tops.append(y)
         if top or tt in starters:
             numbered = tt in starters
-    return sorted(tops + _capital_rows(cols, tops, pitch, tt, tol))
+    tops = sorted(tops + _capital_rows(cols, tops, pitch, tt, tol))
+    return sorted(tops + _lone_rows(cols, tops, pitch, tt, tol))
 
 
 def _ended(lines: list[_CLine], line: _CLine, pitch: float, tol: float) -> bool | None:
@@ -633,6 +641,37 @@ def _capital_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt:
         if fresh >= WRAPPED_COLUMNS and fresh == len(level):
             out.append(y)
     return out
+
+
+def _lone_rows(cols: list[list[_CLine]], tops: list[float], pitch: float, tt: int | None, tol: float) -> list[float]:
+    """Row tops shown by one column alone: the activities under a merged task, in rows printed without
+    padding, start one after another while every other column's cell runs on (or is a merged cell printed
+    once). A column that starts a line at every row top of the run (:data:`LONE_ROWS` of them or more)
+    starts a row where it starts a line in capitals after a line of its own that ended rather than wrapped
+    (:func:`_ended`) and ended without punctuation (a cell's paragraphs and list items end in ".", ";",
+    ":" or ","; a cell ends without)."""
+    if len(tops) < LONE_ROWS:
+        return []
+    every = [
+        c for c, lines in enumerate(cols) if c != tt and all(any(abs(ln.top - t) <= tol for ln in lines) for t in tops)
+    ]
+    out: list[float] = []
+    for c in every:
+        lines = cols[c]
+        left = min(ln.x0 for ln in lines)
+        for n, ln in enumerate(lines[1:], 1):
+            if any(abs(ln.top - t) < 0.75 * pitch for t in [*tops, *out]):
+                continue
+            prev = lines[n - 1]
+            if (
+                ln.text[:1].isupper()
+                and ln.x0 - left <= 2 * tol  # a cell's first line starts at the column's left
+                and ln.top - prev.top <= pitch + tol
+                and prev.text[-1:].isalnum()
+                and _ended(lines, ln, pitch, tol)
+            ):
+                out.append(ln.top)
+    return sorted(out)
 
 
 def _starts_row(
@@ -1026,14 +1065,18 @@ def _fill_down(
     """An empty cell under a filled one joins it where the column shows merges (and in the TT column
     where the task's merged cell covers the row)."""
     task = layout.fields.index("task") if "task" in layout.fields else None
+    activity = layout.fields.index("activity") if "activity" in layout.fields else None
     for c, name in enumerate(layout.fields):
         if c == layout.tt:
             continue
-        if c not in layout.merging and name not in MERGE_FIELDS:
+        sub_rows = c == task and activity is not None and c not in layout.merging and name not in MERGE_FIELDS
+        if c not in layout.merging and name not in MERGE_FIELDS and not sub_rows:
             continue
         for r in range(first_row + 1, last_row):
             above = filled.get((r - 1, c))
             if (r, c) in filled or above is None or above.empty:
+                continue
+            if sub_rows and not _activity_row(filled, r, layout.tt, activity, r0):
                 continue
             _extend(above, r, filled, row_edges, r0)
     if layout.tt is not None and task is not None:
@@ -1044,6 +1087,16 @@ def _fill_down(
                 continue
             if above.row == cover.row:
                 _extend(above, r, filled, row_edges, r0)
+
+
+def _activity_row(
+    filled: dict[tuple[int, int], GridCell], r: int, tt: int | None, activity: int | None, r0: int
+) -> bool:
+    """Is row ``r`` an activity of the task above: an activity of its own, no number and no task? (a task
+    merged over its activities is printed once, at its top; its activity rows carry no task of their own)"""
+    own = filled.get((r, activity)) if activity is not None else None
+    number = filled.get((r, tt)) if tt is not None else None
+    return own is not None and not own.empty and own.row - r0 == r and (number is None or number.empty)
 
 
 def _tt_over_task(

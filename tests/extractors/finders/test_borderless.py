@@ -9,6 +9,7 @@ from extractors.finders.borderless import (
     _ended,
     _given_tops,
     _Line,
+    _lone_rows,
     _part,
     _row_tops,
     _runs_over,
@@ -178,3 +179,66 @@ def test_numbers_under_a_centred_label_belong_to_its_column():
     assert 500 < edges[1] < 514
     body = [_Line(100.0, 112.0, [word(450, 500, "Trung tâm"), word(514, 529, "Sở"), word(583, 620, "Cả năm")])]
     assert _edges(columns, body)[1] > 529  # words, not numbers: the widest river between the labels' centres
+
+
+def test_one_column_that_starts_every_row_starts_one_alone_after_a_line_that_ended():
+    """Activities under a task merged over them, rows without padding: the activity column starts a line
+    at every row top; where it alone starts a line in capitals after one that ended, a row starts."""
+    y = [100.0 + k * PITCH for k in range(6)]
+    task = [_placed(y[0], "Rà soát thủ tục hành chính", 110, 150), _placed(y[1], "thuộc phạm vi", 110, 80)]
+    task += [_placed(y[4], "Cập nhật cơ sở dữ liệu", 110, 130), _placed(y[5], "Kiểm tra việc", 110, 80)]
+    activity = [
+        _placed(y[0], "Ban hành văn bản hướng", 330, 140),  # the column's widest line
+        _placed(y[1], "dẫn", 330, 20),
+        _placed(y[2], "Tổ chức hội nghị", 330, 100),  # "Tổ" fitted after "dẫn": that cell ended
+        _placed(y[3], "Kiểm tra, đôn đốc", 330, 100),
+        _placed(y[4], "Xây dựng kế hoạch", 330, 100),
+        _placed(y[5], "Tổng hợp báo cáo", 330, 100),
+    ]
+    lead = [_placed(y[0], "Văn phòng Sở", 560, 70), _placed(y[4], "Phòng Pháp chế", 560, 80)]
+    lead.append(_placed(y[5], "Thanh tra Sở", 560, 70))
+    tops = [y[0], y[4], y[5]]
+    assert _lone_rows([task, activity, lead], tops, PITCH, None, 2.0) == [y[2], y[3]]
+    assert _lone_rows([task, activity, lead], tops[:2], PITCH, None, 2.0) == []  # two rows: too little evidence
+    listed = [*activity[:1], _placed(y[1], "dẫn;", 330, 24), *activity[2:]]
+    assert _lone_rows([task, listed, lead], tops, PITCH, None, 2.0) == [y[3]]  # ";": a list item goes on
+    indented = [*activity[:2], _placed(y[2], "Tổ chức hội nghị", 350, 60), *activity[3:]]
+    assert _lone_rows([task, indented, lead], tops, PITCH, None, 2.0) == [y[3]]  # off the column's left
+    wrapped = [activity[0], _placed(y[1], "dẫn thực hiện các nội", 330, 130), *activity[2:]]
+    assert _lone_rows([task, wrapped, lead], tops, PITCH, None, 2.0) == [y[3]]  # "Tổ" would not fit: wrapped
+
+
+def test_a_row_with_an_activity_but_no_number_and_no_task_is_an_activity_of_the_task_above(tmp_path):
+    """A task merged over three activities, printed once at its top without padding: the activity rows
+    are rows, and they hold the task and its number (the task's merged cell covers them)."""
+    from extractors import ExtractSettings, extract
+
+    labels = [(60, "STT"), (110, "Nội dung nhiệm vụ"), (330, "Các hoạt động"), (560, "Đơn vị chủ trì")]
+    step = 13.0
+    lines = [
+        ("1", "Rà soát thủ tục hành chính", "Ban hành văn bản hướng", "Văn phòng Sở"),
+        ("", "thuộc phạm vi quản lý", "dẫn", ""),
+        ("", "", "Tổ chức hội nghị", ""),
+        ("", "", "Kiểm tra, đôn đốc", ""),
+        ("2", "Cập nhật cơ sở dữ liệu", "Xây dựng kế hoạch", "Phòng Pháp chế"),
+        ("3", "Kiểm tra việc thực hiện", "Tổng hợp báo cáo", "Thanh tra Sở"),
+    ]
+    page = [(x, 80, label, True) for x, label in labels]
+    page += [
+        (x, 110 + step * k, text, False)
+        for k, line in enumerate(lines)
+        for (x, _), text in zip(labels, line, strict=True)
+        if text
+    ]
+    path = tmp_path / "plan.pdf"
+    _borderless_pdf(path, [page])
+    ex = extract(path, ExtractSettings(cross_check=False))
+    got = [tuple(" ".join(r.cells[f].lines) for f in ("tt", "task", "activity")) for r in ex.rows]
+    task = "Rà soát thủ tục hành chính thuộc phạm vi quản lý"
+    assert got == [
+        ("1", task, "Ban hành văn bản hướng dẫn"),
+        ("1", task, "Tổ chức hội nghị"),
+        ("1", task, "Kiểm tra, đôn đốc"),
+        ("2", "Cập nhật cơ sở dữ liệu", "Xây dựng kế hoạch"),
+        ("3", "Kiểm tra việc thực hiện", "Tổng hợp báo cáo"),
+    ]
