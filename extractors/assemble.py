@@ -350,12 +350,17 @@ class Assembler:
         prev = self._last if at_top else None
         row = TaskRow(self.section_code, self.section_title, self.group_title, {}, {table.page})
         row.inferred |= self._inferred
-        for name, cells in self._cells_by_field(table, r, cols).items():
+        by_field = self._cells_by_field(table, r, cols)
+        unruled = table.kind == "borderless" and not table.tagged
+        for name, cells in by_field.items():
+            above = prev.cells.get(name) if prev else None
+            if name == "task" and unruled and _no_activity(by_field):
+                above = None  # a task merged over activities covers activity rows only
             logical = self._logical(
                 cells,
                 table.page,
                 merged,
-                prev.cells.get(name) if prev else None,
+                above,
                 name,
                 row,
                 table.kind == "borderless" and not table.tagged,
@@ -422,6 +427,11 @@ class Assembler:
         if target.fragments and text == join_lines(target.lines):
             return  # a merged value printed again on the new page
         target.fragments.append(Fragment(page, cell.bbox, list(cell.lines), cell.confidence))
+
+
+def _no_activity(by_field: dict[str, list[GridCell]]) -> bool:
+    """The table has an activity column and this row prints none (nor is covered by a merged one)."""
+    return "activity" in by_field and all(c.empty for c in by_field["activity"])
 
 
 def _objective_goes_on(row: TaskRow, above: TaskRow) -> None:

@@ -36,8 +36,8 @@
   objective columns, as well); the row number of a merged task spans the task's rows (printed at
   its top or beside its middle); an empty
   cell under a filled one joins it only in a column where merges are seen, or in the objective
-  column (:data:`MERGE_FIELDS`), or in the task column on a row with an activity of its own and no
-  number (an activity of the task above, :func:`_activity_row`); an empty value cell is never filled
+  column (:data:`MERGE_FIELDS`), or in the task column on a row with an activity of its own (an
+  activity of the task above, :func:`_activity_row`); an empty value cell is never filled
   by default, even though a one-line merged cell printed at its top then leaves no trace without
   ruling lines;
 - a page that continues the table: its first row starts at the first line in the table's columns
@@ -78,6 +78,9 @@ LONE_ROWS = 3  # rows a column must start (each) before it alone may start one (
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
+_NUMBERED = re.compile(r"^\d{1,3}(\.\d{1,3})*\.\s")  # a cell's own number: "2.19. Phê duyệt", "3. Rà soát"
+#: share of a column's lines at row tops that start with a number (:data:`_NUMBERED`) for it to number its cells
+NUMBERED_SHARE = 0.6
 _NUMBER = re.compile(r"^[\d.,]+$")  # an amount, a count
 _PART_NUMBER = re.compile(r"^(\d{1,2}|[A-Z])[.:]?$")
 #: Columns whose empty cell under a filled one is taken as merged even when no merge is seen in them: only
@@ -101,6 +104,7 @@ class Columns:
     tt: int | None
     fields: list[str | None]
     merging: set[int] = field(default_factory=set)  # columns where a merged cell was seen
+    numbered: set[int] = field(default_factory=set)  # columns that number their cells (:func:`_numbering`)
     centres: bool = False  # a merged cell was seen vertically centred (not at its first row's top)
 
 
@@ -383,6 +387,8 @@ def borderless_table(
         for x0, x1, label in header.columns:
             fields[_col(edges, (x0 + x1) / 2)] = field_for(label)
         layout = Columns(edges, fields.index("tt") if "tt" in fields else None, fields)
+        if carry is not None and carry.fields == fields:  # the header repeated: the same table goes on
+            layout.numbered = set(carry.numbered)
     elif carry is not None:
         first = next((n for n, ln in enumerate(lines) if _in_table(ln, carry)), None)
         while first and _leads_into(lines[first - 1], lines[first], carry):
@@ -391,7 +397,7 @@ def borderless_table(
             first = 0 if _carries_on(lines, carry) else None
             lines = lines[: _one_column_run(lines, carry)] if first == 0 else lines
         body = _until_signature(lines[first:]) if first is not None else []
-        layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging)
+        layout = Columns(_refit(carry.edges, body), carry.tt, carry.fields, carry.merging, carry.numbered)
     else:
         return None, None
     body = [ln for ln in body if not _number_row(ln)]  # the "(1) (2) (3)" row of a repeated header
@@ -540,12 +546,24 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     the middle of their rows: starting together there does not start a row either. Where the TT column
     numbers every row (not centred), a block starting in one column beside a cell mid-text and no
     number is no row (rows printed without padding run their lines together)."""
+
+    def gap(lines: list[_CLine], n: int) -> bool:
+        return n == 0 or lines[n].top - lines[n - 1].bottom > pitch - (lines[n].bottom - lines[n].top) + tol + 1.5
+
+    # columns that number their cells ("3.44. Xây dựng…"): of their blocks' first lines, most start with a
+    # number; there a numbered line starts a cell, however close the line above, and a row
+    numbered = set()
+    for c, lines in enumerate(cols):
+        firsts = [bool(_NUMBERED.match(ln.text)) for n, ln in enumerate(lines) if gap(lines, n)]
+        count = sum(1 for ln in lines if _NUMBERED.match(ln.text))
+        if c != tt and count >= 3 and sum(firsts) >= NUMBERED_SHARE * len(firsts):
+            numbered.add(c)
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
     blocks: list[list[list[float]]] = [[] for _ in cols]  # per column: [top, bottom, lines] of each block
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
-            gap = n == 0 or ln.top - lines[n - 1].bottom > pitch - (ln.bottom - ln.top) + tol + 1.5
-            if gap or (c == tt and _TT.match(ln.text)):  # one number per TT cell, however close the next
+            own_number = (c == tt and _TT.match(ln.text)) or (c in numbered and _NUMBERED.match(ln.text))
+            if gap(lines, n) or own_number:  # one number per TT cell (or numbered cell), however close the next
                 starts.append((ln.top, c))
                 blocks[c].append([ln.top, ln.bottom, 0])
             blocks[c][-1][1] = ln.bottom
@@ -582,18 +600,19 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     )
     first_line = {(ln.top, c): ln for c, lines in enumerate(cols) for ln in lines}
     tops = [clusters[0][0][0]]
-    numbered = any(c == tt for _, c in clusters[0])  # the last row has its number
+    numbered_row = any(c == tt for _, c in clusters[0])  # the last row has its number
     for k, cl in enumerate(clusters[1:], 1):
         y = cl[0][0]
         starters = {c for _, c in cl}
-        top = _starts_row(
-            cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered, tops[-1]
+        own = first_line[cl[0]]
+        top = (len(starters) == 1 and cl[0][1] in numbered and bool(_NUMBERED.match(own.text))) or _starts_row(
+            cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered_row, tops[-1]
         )
         top = top and y - tops[-1] > 0.75 * pitch  # the row above holds a line at least
         if top:
             tops.append(y)
         if top or tt in starters:
-            numbered = tt in starters
+            numbered_row = tt in starters
     tops = sorted(tops + _capital_rows(cols, tops, pitch, tt, tol))
     return sorted(tops + _lone_rows(cols, tops, pitch, tt, tol))
 
@@ -841,10 +860,13 @@ def _grid(
         while last_row > first_row and rows[last_row - 1].heading is not None:
             last_row -= 1
         seg_bounds.append((first_row, last_row, lines))
-    for first_row, last_row, lines in seg_bounds:
-        words = [w for ln in lines for w in ln.words]
-        cols = _col_lines(words, edges, n_cols, settings.y_tolerance)
-        seg_rows = [rows[r].top for r in range(first_row, last_row)]
+    seg_cols = [
+        _col_lines([w for ln in lines for w in ln.words], edges, n_cols, settings.y_tolerance)
+        for _, _, lines in seg_bounds
+    ]
+    seg_tops = [[rows[r].top for r in range(a, b)] for a, b, _ in seg_bounds]
+    layout.numbered |= _numbering(seg_cols, seg_tops, n_cols, settings.y_tolerance)
+    for (first_row, last_row, _), cols, seg_rows in zip(seg_bounds, seg_cols, seg_tops, strict=True):
         seg_end = row_edges[r0 + last_row] if last_row < n_rows else bottom
         for c in range(n_cols):
             widest = layout.fields[c] in ALWAYS_FILLED
@@ -858,6 +880,7 @@ def _grid(
                 centres=centres,
                 open_end=last_row >= n_rows,
                 open_start=first_row == 0,
+                numbers_cells=c in layout.numbered,
             ):
                 layout.centres = layout.centres or (centred and c != layout.tt and b - a > 1)
                 ra, rb = first_row + a, first_row + b
@@ -943,12 +966,15 @@ def _pieces(
     centres: bool | None = False,
     open_end: bool = True,
     open_start: bool = True,
+    numbers_cells: bool = False,
 ) -> list[tuple[int, int, list[str], bool]]:
     """A column's cells in one run of rows: (first row, last row + 1, lines, vertically centred).
 
     A block of lines at the column's leading that runs on, in lower case, past the next row's top
-    is one merged cell; a block that starts below its row's top (a vertically centred merged cell)
-    spans the empty rows around it, as evenly above as below."""
+    is one merged cell (in a column that ``numbers_cells``, :func:`_numbering`, one running on in a
+    line without a number: "04/NQ-CP ngày…", "Bắc Kạn được nâng cấp…"); a block that starts below
+    its row's top (a vertically centred merged cell) spans the empty rows around it, as evenly above
+    as below."""
     if not lines or not tops:
         return []
 
@@ -965,7 +991,8 @@ def _pieces(
         new_row = prev is not None and row_of(ln.top) != row_of(prev.top) and abs(ln.top - tops[row_of(ln.top)]) <= tol
         # a block that started between two row tops is a centred merged cell: it runs on over a row top
         centred = bool(blocks) and abs(blocks[-1][0].top - tops[row_of(blocks[-1][0].top)]) > tol + 1.0
-        if contiguous and not (new_row and not _starts_lower(ln.text) and not centred):
+        goes_on = _starts_lower(ln.text) or (numbers_cells and not _NUMBERED.match(ln.text))
+        if contiguous and not (new_row and not goes_on and not centred):
             blocks[-1].append(ln)
         else:
             blocks.append([ln])
@@ -1053,6 +1080,25 @@ def _pieces(
     return final
 
 
+def _numbering(seg_cols: list[list[list[_CLine]]], seg_tops: list[list[float]], n_cols: int, tol: float) -> set[int]:
+    """The columns that number their cells ("1.12. Đẩy mạnh…", "2.18. Thực hiện…"): of their lines
+    level with a row top, :data:`NUMBERED_SHARE` or more (three at least) start with a number — or, where
+    two columns do, half (one at least)."""
+    counts = [[0, 0] for _ in range(n_cols)]  # per column: numbered, all lines at a row top
+    for cols, tops in zip(seg_cols, seg_tops, strict=True):
+        for c, lines in enumerate(cols):
+            for ln in lines:
+                if any(abs(ln.top - t) <= tol for t in tops):
+                    counts[c][0] += bool(_NUMBERED.match(ln.text))
+                    counts[c][1] += 1
+    strong = {c for c, (numbered, level) in enumerate(counts) if numbered >= 3 and numbered >= NUMBERED_SHARE * level}
+    if len(strong) < 2:
+        return strong
+    # a table whose columns number their cells ("1.2." objectives, "2.6." tasks, "3.6." activities): a column
+    # with few cells of its own (an objective merged over many rows) needs less evidence
+    return strong | {c for c, (numbered, level) in enumerate(counts) if numbered and 2 * numbered >= level}
+
+
 def _fill_down(
     cells: list[GridCell],
     filled: dict[tuple[int, int], GridCell],
@@ -1069,16 +1115,19 @@ def _fill_down(
     for c, name in enumerate(layout.fields):
         if c == layout.tt:
             continue
-        sub_rows = c == task and activity is not None and c not in layout.merging and name not in MERGE_FIELDS
+        # with an activity column, the task's empty cells under it are its activities' rows, and only those
+        sub_rows = c == task and activity is not None
         if c not in layout.merging and name not in MERGE_FIELDS and not sub_rows:
             continue
         for r in range(first_row + 1, last_row):
             above = filled.get((r - 1, c))
             if (r, c) in filled or above is None or above.empty:
                 continue
-            if sub_rows and not _activity_row(filled, r, layout.tt, activity, r0):
+            if sub_rows and not _activity_row(filled, r, activity, r0):
                 continue
             _extend(above, r, filled, row_edges, r0)
+        if sub_rows and first_row == 0:
+            _page_top_task(cells, filled, c, activity, last_row, layout.edges, row_edges, r0)
     if layout.tt is not None and task is not None:
         _tt_over_task(filled, layout.tt, task, first_row, last_row, row_edges, r0)
         for r in range(first_row + 1, last_row):
@@ -1089,14 +1138,39 @@ def _fill_down(
                 _extend(above, r, filled, row_edges, r0)
 
 
-def _activity_row(
-    filled: dict[tuple[int, int], GridCell], r: int, tt: int | None, activity: int | None, r0: int
-) -> bool:
-    """Is row ``r`` an activity of the task above: an activity of its own, no number and no task? (a task
-    merged over its activities is printed once, at its top; its activity rows carry no task of their own)"""
+def _page_top_task(
+    cells: list[GridCell],
+    filled: dict[tuple[int, int], GridCell],
+    task: int,
+    activity: int | None,
+    last_row: int,
+    edges: list[float],
+    row_edges: list[float],
+    r0: int,
+) -> None:
+    """At a page's top, activity rows without a task of their own (the first row's task cell empty): one
+    empty cell over them all, so a task merged over them from the page before covers every one (the
+    assembler carries the first row's cell on; the rows below share it)."""
+    if (0, task) in filled:
+        return
+    r = 1
+    while r < last_row and (r, task) not in filled and _activity_row(filled, r, activity, r0):
+        r += 1
+    if r < 2:
+        return
+    box = (edges[task], row_edges[r0], edges[task + 1], row_edges[r0 + r])
+    cell = GridCell(r0, task, r, 1, box, [])
+    cells.append(cell)
+    for k in range(r):
+        filled[k, task] = cell
+
+
+def _activity_row(filled: dict[tuple[int, int], GridCell], r: int, activity: int | None, r0: int) -> bool:
+    """Is row ``r`` an activity of the task above: an activity of its own and no task? (a task merged over
+    its activities is printed once, at its top; its activity rows carry no task of their own, numbered or
+    not; a row without an activity either stays without a task)"""
     own = filled.get((r, activity)) if activity is not None else None
-    number = filled.get((r, tt)) if tt is not None else None
-    return own is not None and not own.empty and own.row - r0 == r and (number is None or number.empty)
+    return own is not None and not own.empty and own.row - r0 == r
 
 
 def _tt_over_task(
@@ -1109,7 +1183,8 @@ def _tt_over_task(
     r0: int,
 ) -> None:
     """The row number of a merged task is merged with it: a task cell spanning several rows with one
-    number printed beside it (at its top, or centred beside its middle) gives that number its rows."""
+    number printed beside it (at its top, or centred beside its middle) gives that number its rows; a
+    number beside its lower rows numbers that row alone (the table numbers activities, not tasks)."""
     seen: set[int] = set()
     for r in range(first_row, last_row):
         cover = filled.get((r, task))
@@ -1124,6 +1199,8 @@ def _tt_over_task(
         na, nb = number.row - r0, number.row - r0 + number.rowspan
         if na < first_row or nb > last_row:
             continue
+        if na != a and abs((na + nb) - (a + b)) > 1:
+            continue  # printed at neither the task's top nor its middle: the number of one of its rows
         if any((k, tt) in filled and filled[k, tt] is not number for k in range(a, b)):
             continue  # an empty cell of its own in the span (not expected): leave it
         for k in range(na, nb):

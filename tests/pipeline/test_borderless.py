@@ -8,6 +8,7 @@ centred (seeds 22, 42, 52), by LibreOffice and Chromium. Every table is read by 
 from __future__ import annotations
 
 import json
+import shutil
 
 import duckdb
 import pytest
@@ -189,3 +190,34 @@ def test_index_lists_every_file_and_its_gold():
     assert not any(meta["params"]["borders"] for meta in INDEX.values())
     for name, meta in INDEX.items():
         assert (SET / meta["gold"]).exists(), name
+
+
+#: the seed plans (tests/fixtures/*.json, real appendices) printed without ruling lines
+#: (tests/fixtures/layouts/from_gold.py): measured exact 0.9900, R 0.9983, worst 0.9544 (Bắc Kạn, LibreOffice,
+#: centred) when this test was written; before that session's fixes 0.9333, worst 0.9000 (and Bắc Kạn's
+#: LibreOffice prints 0.92 / 0.90). Floors: raise them, never lower them.
+FLOOR_SEED_OVERALL, FLOOR_SEED_PER_DOC = 0.985, 0.95
+
+
+@pytest.mark.slow
+def test_seed_plans_printed_without_rules(tmp_path, capsys):
+    """Real plans' long cells, numbered objectives/tasks/activities and merged tasks, printed borderless by
+    LibreOffice and Chromium (top-aligned and centred merges): what the generator's own plans do not show."""
+    from tests.fixtures.layouts.from_gold import render_seed_plans
+
+    if shutil.which("soffice") is None or shutil.which("chromium") is None:
+        pytest.skip("LibreOffice and Chromium are needed to print the seed plans")
+    docs = render_seed_plans(tmp_path / "plans", ROOT / "tests" / "fixtures")
+    result = run_cli("ingest", *map(str, docs), "--out", str(tmp_path / "out"), "--quiet")
+    assert result.exit_code == 0, result.output
+    reports = {pdf.name: score(gold, pdf, tmp_path / "out") for pdf, gold in docs.items()}
+    cells = {name: r["rows_gold"] * len(r["field_accuracy"]) for name, r in reports.items()}
+    exact = sum(r["cell_accuracy"] * cells[name] for name, r in reports.items()) / sum(cells.values())
+    recall = sum(r["rows_matched"] for r in reports.values()) / sum(r["rows_gold"] for r in reports.values())
+    with capsys.disabled():
+        for name, r in reports.items():
+            print(f"\n{name:52} rows {r['rows_matched']:>2}/{r['rows_gold']:>2} exact {r['cell_accuracy']:.4f}", end="")
+        print(f"\nSEED PLANS borderless, {len(reports)} prints: rows R {recall:.4f}, exact cells {exact:.4f}")
+    assert exact >= FLOOR_SEED_OVERALL
+    worst = min(reports, key=lambda n: reports[n]["cell_accuracy"])
+    assert reports[worst]["cell_accuracy"] >= FLOOR_SEED_PER_DOC, (worst, reports[worst]["first_misses"][:3])

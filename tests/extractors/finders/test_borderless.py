@@ -10,6 +10,7 @@ from extractors.finders.borderless import (
     _given_tops,
     _Line,
     _lone_rows,
+    _numbering,
     _part,
     _row_tops,
     _runs_over,
@@ -242,3 +243,37 @@ def test_a_row_with_an_activity_but_no_number_and_no_task_is_an_activity_of_the_
         ("2", "Cập nhật cơ sở dữ liệu", "Xây dựng kế hoạch"),
         ("3", "Kiểm tra việc thực hiện", "Tổng hợp báo cáo"),
     ]
+
+
+def test_a_column_numbering_its_cells_starts_a_row_at_each_number():
+    """Activities numbered "3.x." beside a task merged over them, rows without padding: the task's text
+    goes on in lower case beside each new number, which still starts a row."""
+    y = [100.0 + k * PITCH for k in range(7)]
+    task = [
+        _column((y[k], t))[0]
+        for k, t in enumerate(
+            [
+                "2.32. Hoàn thiện hạ",
+                "tầng số; triển khai",
+                "các giải pháp đảm",
+                "bảo an toàn thông",
+                "tin mạng cho các hệ",
+            ]
+        )
+    ]
+    activity = _column(
+        (y[0], "3.43. Xây Trung tâm"),
+        (y[1], "giám sát (SOC)"),
+        (y[3], "3.44. Xây dựng mạng"),
+        (y[4], "diện rộng WAN"),
+        (y[5], "3.45. Duy trì hoạt"),
+        (y[6], "động của Đội"),
+    )
+    tops = _row_tops([task, activity], PITCH)
+    assert tops == [y[0], y[3], y[5]]
+    seg_tops = [tops]
+    assert _numbering([[task, activity]], seg_tops, 2, 2.0) == {1}  # the task's one number: too little alone
+    objective = _column((y[0], "1.26. Hoàn thiện hạ tầng"), (y[3], "2023"))
+    assert _numbering([[task, activity, objective]], seg_tops, 3, 2.0) == {1}
+    many = [_column((y[0], "1.1. Văn bản"), (y[3], "1.2. Theo dõi"), (y[5], "1.3. Kịp thời")), activity, objective]
+    assert _numbering([many], seg_tops, 3, 2.0) == {0, 1, 2}  # two columns number theirs: one number will do
