@@ -243,7 +243,8 @@ def _ends_header(window: list[_Line], nxt: _Line) -> bool:
     """The line after a header window is body: a row number, the "(1) (2)" row, a section, or plain
     text under a bold header, or a gap wider than two lines."""
     first = nxt.words[0]["text"]
-    if _TT.match(first) or is_roman(first) or _part(nxt):
+    number = " ".join(w["text"] for w in _chunks(nxt)[0])  # a row number stands alone ("7", not "7 - Thời")
+    if _TT.match(number) or is_roman(first) or _part(nxt):
         return True
     if is_column_number_row([" ".join(w["text"] for w in c) for c in _chunks(nxt)]):
         return True
@@ -258,21 +259,34 @@ def _find_header(lines: list[_Line]) -> _Header | None:
     names the most known fields (taking in labels wrapped over several lines and the sub-labels
     under a group label)."""
     for i in range(len(lines)):
-        best = None
-        for k in range(1, MAX_HEADER_LINES + 1):
-            if i + k > len(lines):
-                break
-            if k > 1 and _ends_header(lines[i : i + k - 1], lines[i + k - 1]):
-                break
-            h = _header_at(lines, i, k)
-            if h is None:
-                continue
-            known = sum(1 for c in h.columns if field_for(c[2]))
-            if best is None or known >= best[0]:
-                best = (known, h)
-        if best is not None:
-            return best[1]
+        best = _best_header_at(lines, i)
+        if best is None:
+            continue
+        # a title line above the header can pass for a label: a window starting inside this one that
+        # names more fields is the header
+        for j in range(i + 1, i + best[1].depth):
+            inner = _best_header_at(lines, j)
+            if inner is not None and inner[0] > best[0]:
+                best = inner
+        return best[1]
     return None
+
+
+def _best_header_at(lines: list[_Line], i: int) -> tuple[int, _Header] | None:
+    """The deepest header window from line ``i`` that names the most known fields, with that number."""
+    best = None
+    for k in range(1, MAX_HEADER_LINES + 1):
+        if i + k > len(lines):
+            break
+        if k > 1 and _ends_header(lines[i : i + k - 1], lines[i + k - 1]):
+            break
+        h = _header_at(lines, i, k)
+        if h is None:
+            continue
+        known = sum(1 for c in h.columns if field_for(c[2]))
+        if best is None or known >= best[0]:
+            best = (known, h)
+    return best
 
 
 # ----------------------------------------------------------------------------------------- columns

@@ -7,6 +7,7 @@ from extractors.finders.borderless import (
     _capital_rows,
     _CLine,
     _ended,
+    _find_header,
     _given_tops,
     _Line,
     _lone_rows,
@@ -277,3 +278,134 @@ def test_a_column_numbering_its_cells_starts_a_row_at_each_number():
     assert _numbering([[task, activity, objective]], seg_tops, 3, 2.0) == {1}
     many = [_column((y[0], "1.1. Văn bản"), (y[3], "1.2. Theo dõi"), (y[5], "1.3. Kịp thời")), activity, objective]
     assert _numbering([many], seg_tops, 3, 2.0) == {0, 1, 2}  # two columns number theirs: one number will do
+
+
+def _bold_line(top: float, *chunks: tuple[float, str], height: float = 11.0) -> _Line:
+    """A bold line of text ``height`` tall: its chunks at the given x, 5.5 pt a letter."""
+    words = []
+    for x, text in chunks:
+        for word in text.split():
+            words.append(
+                {
+                    "text": word,
+                    "x0": x,
+                    "x1": x + 5.5 * len(word),
+                    "top": top,
+                    "bottom": top + height,
+                    "fontname": "LiberationSerif-Bold",
+                }
+            )
+            x += 5.5 * len(word) + 3
+    return _Line(top, top + height, words)
+
+
+def test_a_header_of_numbered_labels_wrapped_over_many_lines_is_read_whole():
+    """ "7 - Thời gian thực hiện" starts with a number but is no row number: the header goes on past it."""
+    lines = [
+        _bold_line(120.0, (700, "8 - Dự")),
+        _bold_line(133.0, (700, "kiến")),
+        _bold_line(140.0, (620, "7 - Thời")),
+        _bold_line(147.0, (380, "4 - Kết quả/"), (470, "5 - Cơ quan")),
+        _bold_line(154.0, (40, "TT"), (80, "2 - Nhiệm vụ"), (620, "gian thực")),
+        _bold_line(161.0, (385, "Sản phẩm"), (480, "chủ trì"), (700, "kinh phí")),
+        _bold_line(168.0, (630, "hiện")),
+    ]
+    header = _find_header(lines)
+    assert header is not None and header.first == 0
+    assert [label for _, _, label in header.columns][-2:] == ["7 - Thời gian thực hiện", "8 - Dự kiến kinh phí"]
+
+
+def test_a_title_line_just_above_the_header_is_not_one_of_its_labels():
+    """The appendix's title printed close above a header of labels centred over one to three lines, as
+    Chromium prints them (boxes 16 and 13 pt tall, the labels' lines 6 pt apart; the words' own x)."""
+
+    def printed(top: float, bottom: float, words: list[tuple[float, float, str]]) -> _Line:
+        return _Line(
+            top,
+            bottom,
+            [
+                {"text": t, "x0": a, "x1": b, "top": top, "bottom": bottom, "fontname": "DejaVuSerif-Bold"}
+                for a, b, t in words
+            ],
+        )
+
+    lines = [
+        printed(55.1, 71.1, [(370.7, 397.2, "Phụ"), (401.4, 421.9, "lục")]),
+        printed(
+            75.3,
+            91.3,
+            [
+                (135.7 + 45 * k, 175.0 + 45 * k, w)
+                for k, w in enumerate(
+                    [
+                        "CÁC",
+                        "NHIỆM",
+                        "VỤ",
+                        "TRIỂN",
+                        "KHAI",
+                        "CÔNG",
+                        "TÁC",
+                        "CẢI",
+                        "CÁCH",
+                        "HÀNH",
+                        "CHÍNH",
+                        "NĂM",
+                        "2023",
+                    ]
+                )
+            ],
+        ),
+        printed(
+            98.5,
+            111.8,
+            [
+                (104.0, 133.6, "Danh"),
+                (137.1, 161.1, "mục"),
+                (164.5, 183.2, "các"),
+                (186.7, 211.7, "hoạt"),
+                (215.2, 246.6, "động,"),
+                (250.0, 285.3, "nhiệm"),
+                (440.5, 463.1, "Đơn"),
+                (466.4, 476.2, "vị"),
+                (479.7, 500.3, "chủ"),
+                (503.8, 517.5, "trì"),
+                (668.7, 693.8, "Thời"),
+                (697.3, 721.8, "gian"),
+            ],
+        ),
+        printed(
+            104.5,
+            117.8,
+            [
+                (67.6, 82.1, "TT"),
+                (308.9, 328.6, "Kết"),
+                (332.0, 375.8, "quả/sản"),
+                (379.3, 410.6, "phẩm"),
+                (550.7, 573.4, "Đơn"),
+                (576.7, 586.5, "vị"),
+                (589.9, 614.7, "phối"),
+                (618.1, 639.1, "hợp"),
+            ],
+        ),
+        printed(
+            110.5,
+            123.8,
+            [
+                (187.9, 201.2, "vụ"),
+                (450.2, 479.1, "tham"),
+                (482.6, 507.7, "mưu"),
+                (663.2, 690.9, "hoàn"),
+                (694.4, 727.3, "thành"),
+            ],
+        ),
+    ]
+    header = _find_header(lines)
+    assert header is not None and header.first == 2
+    assert [label for _, _, label in header.columns] == [
+        "TT",
+        "Danh mục các hoạt động, nhiệm vụ",
+        "Kết quả/sản phẩm",
+        "Đơn vị chủ trì tham mưu",
+        "Đơn vị phối hợp",
+        "Thời gian hoàn thành",
+    ]
