@@ -1198,7 +1198,9 @@ def _tt_over_task(
 ) -> None:
     """The row number of a merged task is merged with it: a task cell spanning several rows with one
     number printed beside it (at its top, or centred beside its middle) gives that number its rows; a
-    number beside its lower rows numbers that row alone (the table numbers activities, not tasks)."""
+    number beside its lower rows numbers that row alone (the table numbers activities, not tasks), and
+    a number below a page's first row that carries a sentence on (the rest of the last page's row) is
+    not that row's."""
     seen: set[int] = set()
     for r in range(first_row, last_row):
         cover = filled.get((r, task))
@@ -1215,6 +1217,8 @@ def _tt_over_task(
             continue
         if na != a and abs((na + nb) - (a + b)) > 1:
             continue  # printed at neither the task's top nor its middle: the number of one of its rows
+        if a == 0 < na and _goes_on_at_top(filled, tt, r0):
+            a = na  # the page's first row is the rest of the last page's row, not this number's
         if any((k, tt) in filled and filled[k, tt] is not number for k in range(a, b)):
             continue  # an empty cell of its own in the span (not expected): leave it
         for k in range(na, nb):
@@ -1224,6 +1228,12 @@ def _tt_over_task(
             filled[k, tt] = number
         number.row, number.rowspan = r0 + a, b - a
         number.bbox = (number.bbox[0], row_edges[r0 + a], number.bbox[2], row_edges[r0 + b])
+
+
+def _goes_on_at_top(filled: dict[tuple[int, int], GridCell], tt: int, r0: int) -> bool:
+    """Does the page's first row carry on a sentence in lower case (the rest of a row cut by the page break)?"""
+    starting = [cell for (r, c), cell in filled.items() if r == 0 and c != tt and cell.row == r0 and cell.lines]
+    return any(_starts_lower(cell.lines[0]) for cell in starting)
 
 
 def _extend(cell: GridCell, r: int, filled: dict[tuple[int, int], GridCell], row_edges: list[float], r0: int) -> None:

@@ -196,8 +196,9 @@ def test_index_lists_every_file_and_its_gold():
 #: (tests/fixtures/layouts/from_gold.py): measured exact 0.9880, R 0.9983, worst 0.9351 (Bắc Kạn, LibreOffice,
 #: centred, DejaVu 10 pt on Letter) when this test was written; before that session's fixes, in one typography,
 #: 0.9333, worst 0.9000 (Bắc Kạn's LibreOffice prints 0.92 / 0.90; at 10 pt 0.89 / 0.88, its deadline column
-#: lost under a header of numbered labels). Floors: raise them, never lower them.
-FLOOR_SEED_OVERALL, FLOOR_SEED_PER_DOC = 0.985, 0.93
+#: lost under a header of numbered labels); then, with a centred number kept off a page's first row when that
+#: row carries a sentence on: 0.9908, worst 0.9579. Floors: raise them, never lower them.
+FLOOR_SEED_OVERALL, FLOOR_SEED_PER_DOC = 0.988, 0.95
 
 
 @pytest.mark.slow
