@@ -39,6 +39,8 @@ _LONG_TEXT = frozenset({"objective", "task", "activity", "output"})
 #: fields a data row always fills: an empty one at a page top under a filled one continues a merged cell
 _USUALLY_FILLED = frozenset({"objective", "task", "lead"})
 _TERMINAL = (".", ";", ":", "!", "?")
+#: the fields rows hang under (a task over its activities, an objective over its tasks): merged over rows
+_PARENTS = frozenset({"objective", "task"})
 _MAX_HEADER_ROWS = 3
 
 
@@ -405,6 +407,7 @@ class Assembler:
                 above,
                 name in self._merging or name in _USUALLY_FILLED,
                 cuts_known or (self.leaves_open and not unruled),
+                unruled and not cuts_known and name in _PARENTS,
             )
         ):
             if cells[0].empty and cells[0].rowspan < 2 and above.n_rows < 2:
@@ -461,13 +464,19 @@ def _number_with_task(row: TaskRow, above: TaskRow) -> None:
         shared.n_rows += 1
 
 
-def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool, leaves_open: bool = False) -> bool:
+def _continues_merge(
+    cell: GridCell, above: LogicalCell, merging_column: bool, leaves_open: bool = False, unruled: bool = False
+) -> bool:
     """At the top of a page, does this cell carry on a vertically merged cell from the page before?
 
     One printed open at the cut (no rule under the cell above, or over this one) does. Otherwise,
     in a document that prints cut merges open, it does not; elsewhere an empty cell does when it
     or the cell above spans rows, or when its column is one the layout merges: a merge that ends
-    exactly at the page bottom leaves no other trace.
+    exactly at the page bottom leaves no other trace. Text does when it repeats the cell above, or
+    carries its sentence on in lower case where the cell above spans rows — or, ``unruled`` (no rule
+    shows where a cell ends; the caller passes it for the task and objective columns only, the parents
+    rows hang under), where the cell above stops mid-sentence: beside a row that starts anew, a task
+    going on is a task merged over both.
     """
     if above.open_below or cell.open_above:
         return True
@@ -475,6 +484,8 @@ def _continues_merge(cell: GridCell, above: LogicalCell, merging_column: bool, l
         return not leaves_open and (cell.rowspan >= 2 or above.n_rows >= 2 or merging_column)
     text, before = _cell_text(cell), join_lines(above.lines)
     if text == before:
+        return True
+    if unruled and _starts_lower(text) and not before.rstrip().endswith(_TERMINAL):
         return True
     return above.n_rows >= 2 and (_starts_lower(text) or before.endswith(("-", "–")))
 

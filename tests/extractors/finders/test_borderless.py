@@ -409,3 +409,30 @@ def test_a_title_line_just_above_the_header_is_not_one_of_its_labels():
         "Đơn vị phối hợp",
         "Thời gian hoàn thành",
     ]
+
+
+def test_a_task_going_on_past_a_page_break_beside_a_new_activity_is_merged_over_both(tmp_path):
+    """A task merged over two activities, cut by the page break: its rest ("vi quản lý…", in lower case)
+    beside the second activity is the same task, and that row shares its number."""
+    from extractors import ExtractSettings, extract
+
+    labels = [(60, "STT"), (110, "Nội dung nhiệm vụ"), (330, "Các hoạt động"), (560, "Đơn vị chủ trì")]
+    first = [(x, 80, label, True) for x, label in labels]
+    first += [(x, 110, t, False) for (x, _), t in zip(labels, ROW_1, strict=True)]
+    second = [(110, 60, "vi quản lý của Sở", False), (330, 60, "Tổ chức hội nghị", False)]
+    second += [(560, 60, "Thanh tra Sở", False)]
+    second += [(x, 90, t, False) for (x, _), t in zip(labels, ROW_2, strict=True)]
+    path = tmp_path / "plan.pdf"
+    _borderless_pdf(path, [first, second])
+    ex = extract(path, ExtractSettings(cross_check=False))
+    got = [tuple(" ".join(r.cells[f].lines) for f in ("tt", "task", "activity", "lead")) for r in ex.rows]
+    task = "Rà soát thủ tục hành chính thuộc phạm vi quản lý của Sở"
+    assert got == [
+        ("1", task, "Ban hành văn bản", "Văn phòng Sở"),
+        ("1", task, "Tổ chức hội nghị", "Thanh tra Sở"),
+        ("2", "Cập nhật cơ sở dữ liệu", "Xây dựng kế hoạch", "Phòng Pháp chế"),
+    ]
+
+
+ROW_1 = ("1", "Rà soát thủ tục hành chính thuộc phạm", "Ban hành văn bản", "Văn phòng Sở")
+ROW_2 = ("2", "Cập nhật cơ sở dữ liệu", "Xây dựng kế hoạch", "Phòng Pháp chế")
