@@ -32,10 +32,11 @@ TARGET_ROW_RECALL, TARGET_OVERALL, TARGET_PER_DOC = 0.99, 0.97, 0.93  # the issu
 # 0.9595, R 1.0 / P 1.0, worst 0.8018; then, with the merges a tagged PDF's structure tree records (Chromium's
 # prints: all seven now 1.0): exact 0.9739, R 1.0 / P 1.0, worst 0.8429, p21-001-lo. Then the set grew from 28 to
 # 60 documents with four seeds the finder had not been tuned on (41, 42, 51, 52: on them it measured exact 0.936 and
-# 0.878 before the fixes they showed, 0.963 and 0.975 after): exact 0.9719, R 0.9992 / P 0.9985, worst 0.8429):
+# 0.878 before the fixes they showed, 0.963 and 0.975 after): exact 0.9719, R 0.9992 / P 0.9985, worst 0.8429;
+# then, with activities under merged tasks and tasks merged over page breaks: exact 0.9731, worst 0.8429):
 # raise them, never lower them (except when the set grows, saying so here).
 FLOOR_ROW_RECALL = 0.998
-FLOOR_OVERALL = 0.971
+FLOOR_OVERALL = 0.972
 FLOOR_PER_DOC = 0.84
 
 
