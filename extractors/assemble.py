@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extractors.celltext import join_lines
 from extractors.headers import field_for, header_key, is_column_number_row, looks_like_header, resolve_duplicates
-from extractors.headings import GROUP_NUMBER, is_roman, next_section, roman_code, section_heading
+from extractors.headings import GROUP_NUMBER, ITEM_NUMBER, is_roman, next_section, roman_code, section_heading
 from extractors.model import (
     Fragment,
     GridCell,
@@ -32,7 +32,6 @@ from extractors.ocr_text import fuzzy_label, section_numeral
 
 log = logging.getLogger(__name__)
 
-_NUMBERED_ITEM = re.compile(r"^(\d{1,2}(\.\d{1,2})*[.)]|[a-zđ]\))\s")  # "1. ", "1.2. ", "3) ", "a) "
 #: a word a number follows ("năm 2021", "ngày 15", "Quyết định số 12"): cut before the number, it carries on
 _NUMBER_WORD = re.compile(r"\b(năm|ngày|tháng|quý|số|giai đoạn|đến|từ)$", re.IGNORECASE)
 _LONG_TEXT = frozenset({"objective", "task", "activity", "output"})
@@ -331,7 +330,7 @@ class Assembler:
             weight = 2 if name in _LONG_TEXT else 1  # the long cells are the ones a page break cuts
             if _starts_lower(text) or _unfinished(before) or (text[:1].isdigit() and _NUMBER_WORD.search(before)):
                 cont += weight
-            elif _NUMBERED_ITEM.match(text) or text[:1].isupper():
+            elif ITEM_NUMBER.match(text) or text[:1].isupper():
                 new += weight
         return cont + finished > new or new == 0
 

@@ -15,6 +15,8 @@ ROMAN_TITLE = re.compile(r"^(?P<code>[IVXL]{1,6})(?:\s*[.):\-–]\s*|\s+)(?P<tit
 ROMAN_ONLY = re.compile(r"^[IVXL]{1,6}\.?$")
 #: "PHẦN I. …", "Phần II - …", "MỤC III …": a part word before the numeral
 _PART = re.compile(r"^(?:PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)\s+(?=[IVXL]{1,6}\b)")
+#: an item's own number before its text: "1. ", "1.2. ", "3) ", "a) " (a list item; a cell that numbers itself)
+ITEM_NUMBER = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|[a-zđ]\))\s")
 #: a group's number in the TT column: "1", "1.", "1.1", "a)", "b."
 GROUP_NUMBER = re.compile(r"^(\d{1,2}(\.\d{1,2})*\.?|[a-zđ][).])$")
 

@@ -63,7 +63,7 @@ from pdfplumber.utils import cluster_objects, extract_words
 
 from extractors.finders import ReadState
 from extractors.headers import field_for, is_column_number_row, looks_like_header
-from extractors.headings import GROUP_NUMBER, is_roman
+from extractors.headings import GROUP_NUMBER, ITEM_NUMBER, is_roman
 from extractors.model import GridCell, PageContent, PageTable
 from extractors.settings import ExtractSettings
 from extractors.tagged import apply_tags, row_starts
@@ -78,8 +78,8 @@ LONE_ROWS = 3  # rows a column must start (each) before it alone may start one (
 HEADER_GAP = 0.5  # line heights of white space that end a header (the title above it)
 _TT = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]?|[a-zđ][.)])$")
 _PART = re.compile(r"^(PHẦN|Phần|MỤC|Mục|CHƯƠNG|Chương)$")
-_NUMBERED = re.compile(r"^\d{1,3}(\.\d{1,3})*\.\s")  # a cell's own number: "2.19. Phê duyệt", "3. Rà soát"
-#: share of a column's lines at row tops that start with a number (:data:`_NUMBERED`) for it to number its cells
+#: share of a column's cells (lines at row tops) that start with their own number (``ITEM_NUMBER``: "2.19. Phê
+#: duyệt", "a) Rà soát") for the column to number its cells
 NUMBERED_SHARE = 0.6
 _NUMBER = re.compile(r"^[\d.,]+$")  # an amount, a count
 _PART_NUMBER = re.compile(r"^(\d{1,2}|[A-Z])[.:]?$")
@@ -568,15 +568,15 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
     # number; there a numbered line starts a cell, however close the line above, and a row
     numbered = set()
     for c, lines in enumerate(cols):
-        firsts = [bool(_NUMBERED.match(ln.text)) for n, ln in enumerate(lines) if gap(lines, n)]
-        count = sum(1 for ln in lines if _NUMBERED.match(ln.text))
-        if c != tt and count >= 3 and sum(firsts) >= NUMBERED_SHARE * len(firsts):
+        firsts = [bool(ITEM_NUMBER.match(ln.text)) for n, ln in enumerate(lines) if gap(lines, n)]
+        count = sum(1 for ln in lines if ITEM_NUMBER.match(ln.text))
+        if c != tt and _numbers_cells(count, sum(firsts), len(firsts)):
             numbered.add(c)
     starts: list[tuple[float, int]] = []  # (top, column) of each text block's first line
     blocks: list[list[list[float]]] = [[] for _ in cols]  # per column: [top, bottom, lines] of each block
     for c, lines in enumerate(cols):
         for n, ln in enumerate(lines):
-            own_number = (c == tt and _TT.match(ln.text)) or (c in numbered and _NUMBERED.match(ln.text))
+            own_number = (c == tt and _TT.match(ln.text)) or (c in numbered and ITEM_NUMBER.match(ln.text))
             if gap(lines, n) or own_number:  # one number per TT cell (or numbered cell), however close the next
                 starts.append((ln.top, c))
                 blocks[c].append([ln.top, ln.bottom, 0])
@@ -619,7 +619,7 @@ def _row_tops(cols: list[list[_CLine]], pitch: float, tt: int | None = None, tol
         y = cl[0][0]
         starters = {c for _, c in cl}
         own = first_line[cl[0]]
-        top = (len(starters) == 1 and cl[0][1] in numbered and bool(_NUMBERED.match(own.text))) or _starts_row(
+        top = (len(starters) == 1 and cl[0][1] in numbered and bool(ITEM_NUMBER.match(own.text))) or _starts_row(
             cols, clusters, k, first_line, pitch, tt, tol, centred, tt_centred, tt_dense, numbered_row, tops[-1]
         )
         top = top and y - tops[-1] > 0.75 * pitch  # the row above holds a line at least
@@ -1005,7 +1005,7 @@ def _pieces(
         new_row = prev is not None and row_of(ln.top) != row_of(prev.top) and abs(ln.top - tops[row_of(ln.top)]) <= tol
         # a block that started between two row tops is a centred merged cell: it runs on over a row top
         centred = bool(blocks) and abs(blocks[-1][0].top - tops[row_of(blocks[-1][0].top)]) > tol + 1.0
-        goes_on = _starts_lower(ln.text) or (numbers_cells and not _NUMBERED.match(ln.text))
+        goes_on = _starts_lower(ln.text) or (numbers_cells and not ITEM_NUMBER.match(ln.text))
         if contiguous and not (new_row and not goes_on and not centred):
             blocks[-1].append(ln)
         else:
@@ -1103,14 +1103,19 @@ def _numbering(seg_cols: list[list[list[_CLine]]], seg_tops: list[list[float]], 
         for c, lines in enumerate(cols):
             for ln in lines:
                 if any(abs(ln.top - t) <= tol for t in tops):
-                    counts[c][0] += bool(_NUMBERED.match(ln.text))
+                    counts[c][0] += bool(ITEM_NUMBER.match(ln.text))
                     counts[c][1] += 1
-    strong = {c for c, (numbered, level) in enumerate(counts) if numbered >= 3 and numbered >= NUMBERED_SHARE * level}
+    strong = {c for c, (numbered, level) in enumerate(counts) if _numbers_cells(numbered, numbered, level)}
     if len(strong) < 2:
         return strong
     # a table whose columns number their cells ("1.2." objectives, "2.6." tasks, "3.6." activities): a column
     # with few cells of its own (an objective merged over many rows) needs less evidence
     return strong | {c for c, (numbered, level) in enumerate(counts) if numbered and 2 * numbered >= level}
+
+
+def _numbers_cells(numbered: int, numbered_starts: int, starts: int) -> bool:
+    """Three numbered lines at least, and :data:`NUMBERED_SHARE` of the cells' starts numbered."""
+    return numbered >= 3 and numbered_starts >= NUMBERED_SHARE * starts
 
 
 def _fill_down(
